@@ -34,6 +34,7 @@ type command struct {
 // commands lists every subcommand; each lives in a file named after it.
 var commands = map[string]command{
 	"version": {"print the version", runVersion},
+	"serve":   {"run the web app, the JSON API and the background jobs", runServe},
 	"aql":     {"acceptance sampling: plans, OC curves, plan design, switching", runAQL},
 }
 

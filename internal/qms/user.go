@@ -144,4 +144,3 @@ func CheckText(p Problems, field, s string, max int) {
 		}
 	}
 }
-

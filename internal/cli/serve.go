@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"qms/internal/api"
+	"qms/internal/auth"
+	"qms/internal/config"
+	"qms/internal/demo"
+	"qms/internal/jobs"
+	"qms/internal/server"
+	"qms/internal/web"
+)
+
+func runServe(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "serve", "serve [--addr HOST:PORT] [--data DIR | --db URL] [--demo] [flags]")
+	resolve := dataFlags(fs, env, config.Server)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	c, err := resolve()
+	if err != nil {
+		return err
+	}
+	return Serve(ctx, c, env, nil)
+}
+
+// Serve runs the server until ctx is cancelled. When ready is not nil it
+// receives the listening address once the server accepts connections.
+func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) error {
+	start := time.Now()
+	log := newLogger(c, env.Stderr)
+	st, err := openStore(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("close database", "err", err)
+		}
+	}()
+	if c.Demo {
+		if err := demo.Load(ctx, st, env.Stdout); err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+	}
+	authSvc := &auth.Service{Store: st, Log: log, Policy: auth.DefaultPolicy}
+	authSvc.Policy.SessionIdle = c.SessionIdle
+	authSvc.Policy.SessionAbsolute = c.SessionAbsolute
+	authSvc.Policy.SecureCookie = c.SecureCookies
+
+	runner := jobs.NewRunner(st, log, c.Workers)
+	jobs.RegisterFoundation(runner, st, c)
+
+	h, err := server.Handler(server.Options{
+		Store:          st,
+		Auth:           authSvc,
+		Log:            log,
+		TrustedOrigins: c.TrustedOrigins,
+		Surfaces: []server.Surface{
+			web.New(st, authSvc, log),
+			api.New(st, authSvc, log),
+		},
+	})
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another qms running? choose another port with --addr)", c.Addr, err)
+	}
+	jobCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	jobsDone := make(chan struct{})
+	go func() { runner.Run(jobCtx); close(jobsDone) }()
+
+	db := "SQLite " + st.Path()
+	if c.DatabaseURL != "" {
+		db = "PostgreSQL " + config.Redact(c.DatabaseURL)
+	}
+	log.Info("qms is ready", "url", "http://"+l.Addr().String(), "database", db, "version", Version,
+		"startup_ms", time.Since(start).Milliseconds())
+	if ready != nil {
+		ready <- l.Addr().String()
+	}
+	err = server.Serve(ctx, l, h, c.ShutdownTimeout, log)
+	// Requests are done; let running jobs finish within the same deadline.
+	stopJobs()
+	select {
+	case <-jobsDone:
+	case <-time.After(c.ShutdownTimeout):
+		log.Warn("jobs still running at the shutdown deadline; they will be retried by the next start")
+	}
+	log.Info("stopped")
+	return err
+}
