@@ -123,7 +123,7 @@ func (v *ChainVerifier) Next(e *AuditEvent) error {
 	}
 	if e.PrevHash != prev {
 		if e.ComputeHash() == e.Hash {
-			return &ChainError{Seq: e.Seq, Reason: "inserted or removed before this event: its previous-hash does not match event " + strconv.FormatInt(e.Seq-1, 10)}
+			return &ChainError{Seq: e.Seq, Reason: fmt.Sprintf("the chain breaks before this event: event %d was altered and re-hashed, or events were inserted or removed before %d", e.Seq-1, e.Seq)}
 		}
 		return &ChainError{Seq: e.Seq, Reason: "altered: its previous-hash does not match the chain"}
 	}
