@@ -47,6 +47,9 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 			return fmt.Errorf("load demo data: %w", err)
 		}
 	}
+	if n, err := st.CountUsers(ctx); err == nil && n == 0 {
+		log.Warn("no users yet: create the first administrator with `qms user create --email you@example.com --name \"Your Name\" --role admin`, or start with --demo")
+	}
 	authSvc := &auth.Service{Store: st, Log: log, Policy: auth.DefaultPolicy}
 	authSvc.Policy.SessionIdle = c.SessionIdle
 	authSvc.Policy.SessionAbsolute = c.SessionAbsolute
