@@ -60,6 +60,8 @@ type Store struct {
 	path    string // the SQLite file, "" on PostgreSQL
 
 	rebound sync.Map // query text -> PostgreSQL form
+
+	jobWake jobSignal // wakes this process's job runners when jobs were enqueued
 }
 
 // Open opens the database described by o and applies pending migrations.

@@ -21,6 +21,7 @@ type Tx struct {
 	Actor     qms.Actor
 	RequestID string
 	events    []qms.AuditEvent
+	enqueued  bool // jobs were enqueued: wake the runners after commit
 }
 
 // Update runs fn in a write transaction and commits it with the audit events
@@ -57,7 +58,10 @@ func (s *Store) update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err = tx.appendAudit(); err != nil {
 		return fmt.Errorf("write audit trail: %w", err)
 	}
-	return tx.tx.Commit()
+	if err = tx.tx.Commit(); err == nil && tx.enqueued {
+		tx.s.jobWake.notify()
+	}
+	return err
 }
 
 // View runs fn in a read-only transaction (a consistent snapshot).
