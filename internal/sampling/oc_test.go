@@ -274,9 +274,9 @@ func TestOCLargeStable(t *testing.T) {
 		}
 	}
 	for _, c := range []struct {
-		n    int64
-		c    int
-		p    *big.Rat
+		n int64
+		c int
+		p *big.Rat
 	}{{10_000, 21, big.NewRat(1, 500)}, {10_000, 100, big.NewRat(1, 100)}, {10_000, 5, big.NewRat(1, 10_000)}, {10_000, 300, big.NewRat(3, 100)}} {
 		p, _ := c.p.Float64()
 		want := binomExact(c.n, c.p, c.c)
