@@ -36,6 +36,12 @@ var commands = map[string]command{
 	"version": {"print the version", runVersion},
 	"serve":   {"run the web app, the JSON API and the background jobs", runServe},
 	"aql":     {"acceptance sampling: plans, OC curves, plan design, switching", runAQL},
+	"migrate": {"apply schema migrations, or list them with their status", runMigrate},
+	"user":    {"create, list, disable, enable users; reset passwords", runUser},
+	"token":   {"create, revoke and list API tokens", runToken},
+	"audit":   {"verify the audit trail's hash chain; export it as JSON lines", runAudit},
+	"backup":  {"copy the SQLite database consistently while qms runs", runBackup},
+	"config":  {"print the effective configuration, secrets redacted", runConfig},
 }
 
 // Version is set at build time with -ldflags "-X qms/internal/cli.Version=...".
@@ -134,8 +140,7 @@ func newFlags(env *Env, name, synopsis string) *flag.FlagSet {
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
+	if errors.Is(err, flag.ErrHelp) { // the flag package has printed fs.Usage
 		return err
 	}
 	if err != nil {

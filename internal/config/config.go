@@ -261,3 +261,6 @@ func parseBool(v string) (bool, error) {
 	}
 	return b, nil
 }
+
+// EnvName returns the environment variable of the named setting.
+func EnvName(name string) string { return lookup(name).env }
