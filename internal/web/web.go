@@ -1,23 +1,44 @@
-// Package web is the HTML surface of qms (stub; being written).
+// Package web is the HTML surface of qms: server-rendered pages
+// (html/template, embedded and parsed once at start), static files under
+// content-hash URLs, sign-in and sign-out, user administration, the user's
+// own account and API tokens, the audit log and the error pages.
+//
+// Handlers are thin. Every read and change goes through package account,
+// which checks the actor's permission; each page also checks its view
+// permission with the qms.Can* rules before doing anything. Cross-site
+// form posts are refused by the server's cross-origin protection, so forms
+// carry no CSRF tokens. The package must not import database drivers or
+// package api.
 package web
 
 import (
+	"html/template"
 	"log/slog"
-	"net/http"
 
+	"qms/internal/account"
 	"qms/internal/auth"
 	"qms/internal/store"
 )
 
 // UI is the server-rendered web interface.
 type UI struct {
-	store *store.Store
-	auth  *auth.Service
-	log   *slog.Logger
+	auth    *auth.Service
+	account *account.Service
+	log     *slog.Logger
+	assets  *assets
+	pages   map[string]*template.Template
 }
 
-// New returns the web interface.
-func New(st *store.Store, a *auth.Service, log *slog.Logger) *UI { return &UI{st, a, log} }
-
-// Register adds the routes of the web interface to mux.
-func (u *UI) Register(mux *http.ServeMux) {}
+// New returns the web interface. It parses the embedded templates and hashes
+// the static files, and panics if a template does not parse: that is a bug
+// that must stop the program at start, not show up on a page.
+func New(st *store.Store, a *auth.Service, log *slog.Logger) *UI {
+	as := mustLoadAssets()
+	return &UI{
+		auth:    a,
+		account: &account.Service{Store: st},
+		log:     log,
+		assets:  as,
+		pages:   mustParseTemplates(as),
+	}
+}
