@@ -153,6 +153,13 @@ func clampLimit(n int) int {
 // recorded head (sequence number and hash of the last event written).
 func (s *Store) WalkAudit(ctx context.Context, fn func(e *qms.AuditEvent) error) (headSeq int64, headHash string, err error) {
 	err = s.View(ctx, func(tx *Tx) error {
+		if s.dialect == Postgres {
+			// One snapshot for the head and the events: under READ COMMITTED,
+			// events committed between the two queries would look inserted.
+			if _, err := tx.Exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"); err != nil {
+				return err
+			}
+		}
 		if err := tx.QueryRow("SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&headSeq, &headHash); err != nil {
 			return fmt.Errorf("read audit head: %w", err)
 		}
