@@ -86,14 +86,15 @@ type LotOutcome struct {
 	SwitchingScore int      `json:"switching_score"`
 	NextSeverity   Severity `json:"next_severity"`
 	Discontinued   bool     `json:"discontinued"`
-	// Reason explains a change of severity or discontinuation.
+	// Reason says why the severity changes or inspection is discontinued
+	// after this lot (empty when nothing changes).
 	Reason string `json:"reason,omitempty"`
 	Plan   Plan   `json:"-"`
 }
 
 // ErrDiscontinued is returned for a lot recorded while inspection is
-// discontinued.
-var ErrDiscontinued = errors.New("acceptance inspection is discontinued (5 lots not accepted during one tightened period); it resumes at tightened inspection once the supplier has acted and the responsible authority agrees (Resume)")
+// discontinued; SwitchState.Resume restarts it at tightened inspection.
+var ErrDiscontinued = errors.New("acceptance inspection is discontinued (5 lots not accepted during one tightened period); it resumes at tightened inspection once the supplier has acted and the responsible authority agrees")
 
 func (c SwitchConfig) validate() error {
 	if err := checkArgs(c.Standard, Normal, c.AQL); err != nil {
@@ -230,7 +231,7 @@ func (c SwitchConfig) advance(st SwitchState, in LotInput, p Plan, dec Decision,
 			out.SwitchingScore = st.Score
 		}
 		if popcount5(st.NormalRecent) >= 2 {
-			out.Reason = "2 lots not accepted within 5 or fewer consecutive lots on normal inspection: tightened inspection"
+			out.Reason = "2 lots not accepted within 5 or fewer consecutive lots on normal inspection"
 			return SwitchState{Severity: Tightened, Lots: st.Lots}
 		}
 		var ready bool
@@ -242,9 +243,9 @@ func (c SwitchConfig) advance(st SwitchState, in LotInput, p Plan, dec Decision,
 		}
 		if ready && !in.Irregular && in.ApproveReduced {
 			if c.Standard == ISO2859 {
-				out.Reason = fmt.Sprintf("switching score %d >= 30, steady production, approved: reduced inspection", st.Score)
+				out.Reason = fmt.Sprintf("switching score %d >= 30, steady production, approved", st.Score)
 			} else {
-				out.Reason = fmt.Sprintf("%d consecutive lots accepted on normal inspection, steady production, approved (limit numbers not checked): reduced inspection", st.NormalAcceptedRun)
+				out.Reason = fmt.Sprintf("%d consecutive lots accepted on normal inspection, steady production, approved (limit numbers not checked)", st.NormalAcceptedRun)
 			}
 			return SwitchState{Severity: Reduced, Lots: st.Lots}
 		}
@@ -257,23 +258,23 @@ func (c SwitchConfig) advance(st SwitchState, in LotInput, p Plan, dec Decision,
 			st.TightenedNotAccepted++
 		}
 		if st.TightenedNotAccepted >= 5 {
-			out.Reason = "5 lots not accepted during this tightened period: acceptance inspection discontinued"
+			out.Reason = "5 lots not accepted during this tightened period"
 			st.Discontinued = true
 			return st
 		}
 		if st.TightenedAcceptedRun >= 5 {
-			out.Reason = "5 consecutive lots accepted on tightened inspection: normal inspection"
+			out.Reason = "5 consecutive lots accepted on tightened inspection"
 			return SwitchState{Severity: Normal, Lots: st.Lots}
 		}
 		return st
 	case Reduced:
 		switch {
 		case !accepted:
-			out.Reason = "lot not accepted on reduced inspection: normal inspection"
+			out.Reason = "lot not accepted on reduced inspection"
 		case dec == AcceptReinstateNormal:
-			out.Reason = "lot accepted with Ac < d < Re on reduced inspection: normal inspection reinstated"
+			out.Reason = "lot accepted with Ac < d < Re on reduced inspection"
 		case in.Irregular:
-			out.Reason = "production irregular or delayed: normal inspection"
+			out.Reason = "production irregular or delayed"
 		default:
 			return st
 		}
