@@ -165,13 +165,16 @@ func (s *Store) ClaimJobs(ctx context.Context, worker string, n int, lease time.
 		}
 		return rows.Err()
 	})
+	if err != nil {
+		return nil, err // rolled back: nothing was claimed
+	}
 	sort.Slice(jobs, func(a, b int) bool {
 		if !jobs[a].RunAfter.Equal(jobs[b].RunAfter) {
 			return jobs[a].RunAfter.Before(jobs[b].RunAfter)
 		}
 		return jobs[a].ID < jobs[b].ID
 	})
-	return jobs, err
+	return jobs, nil
 }
 
 // ExtendJobLeases renews until now+lease the leases of the jobs worker is
