@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"qms/internal/store/storetest"
 )
@@ -102,6 +103,22 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	}
 	if updates != ok {
 		t.Errorf("%d update events in the audit trail, %d updates acknowledged", updates, ok)
+	}
+	// Both instances scheduled the clean-up job for the current hour at start:
+	// one row per slot, run once.
+	var slots, runs, done int
+	for i := 0; i < 300; i++ {
+		if err := db.QueryRow("SELECT COUNT(*), COALESCE(SUM(attempts), 0), COUNT(*) FILTER (WHERE status = 'done') FROM jobs WHERE kind = 'cleanup'").
+			Scan(&slots, &runs, &done); err != nil {
+			t.Fatal(err)
+		}
+		if slots > 0 && done == slots {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if slots < 1 || done != slots || runs != slots {
+		t.Errorf("clean-up job: %d slots, %d done, %d attempts; want every slot done after exactly one run", slots, done, runs)
 	}
 	out, errOut, code := qmsCmd(t, "", "audit", "verify", "--db", dbURL)
 	if code != 0 {
