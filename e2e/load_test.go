@@ -195,4 +195,3 @@ func rssMB(t *testing.T, pid int) float64 {
 	}
 	return 0
 }
-
