@@ -123,9 +123,13 @@ func tidyProblem(_ huma.Context, _ string, v any) (any, error) {
 		if e == nil {
 			continue
 		}
-		switch e.Value.(type) {
+		switch v := e.Value.(type) {
 		case map[string]any, []any:
 			e.Value = nil // the enclosing object, or the whole body: not worth echoing
+		case string:
+			if len(v) > 256 {
+				e.Value = nil // the client has it; a long echo only weighs
+			}
 		}
 		if e.Location == "body" || strings.Contains(e.Location, "password") || strings.Contains(e.Location, "secret") {
 			e.Value = nil

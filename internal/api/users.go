@@ -106,7 +106,7 @@ type createUserOutput struct {
 }
 
 // UpdateUserRequest is the body of PATCH /users/{id}: the fields to
-// change, and the version the change is based on.
+// change (absent or null: unchanged), and the version the change is based on.
 type UpdateUserRequest struct {
 	Email      *string `json:"email,omitempty" maxLength:"254"`
 	Name       *string `json:"name,omitempty" maxLength:"200"`
@@ -227,6 +227,9 @@ func (a *API) updateUser(ctx context.Context, in *updateUserInput) (*userOutput,
 	cur, err := a.accounts.User(ctx, in.ID)
 	if err != nil {
 		return nil, err
+	}
+	if b.Email == nil && b.Name == nil && b.Role == nil && b.SupplierID == nil {
+		return nil, Invalid("body", "names nothing to change: give at least one of email, name, role, supplier_id")
 	}
 	c := account.UserChange{Email: cur.Email, Name: cur.Name, Role: cur.Role, SupplierID: cur.SupplierID, Version: b.Version, Reason: b.Reason}
 	if b.Email != nil {
