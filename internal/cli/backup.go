@@ -53,11 +53,14 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 
 // pgDumpAdvice says how to back up and restore a PostgreSQL database.
 func pgDumpAdvice(url, out string) string {
-	return fmt.Sprintf("qms backup copies the embedded SQLite database; this configuration uses PostgreSQL, "+
+	u := config.Redact(url)
+	msg := fmt.Sprintf("qms backup copies the embedded SQLite database; this configuration uses PostgreSQL, "+
 		"which is backed up with pg_dump (it takes a consistent snapshot while qms runs):\n"+
 		"  pg_dump --format=custom --file=%s '%s'\n"+
-		"restore into an empty database with:\n"+
-		"  pg_restore --no-owner --exit-on-error --dbname='%s' %s\n"+
-		"(put your password where it says REDACTED, or use ~/.pgpass)",
-		out, config.Redact(url), config.Redact(url), out)
+		"restore into a new, empty database with:\n"+
+		"  pg_restore --no-owner --exit-on-error --dbname='%s' %s", out, u, u, out)
+	if u != url {
+		msg += "\n(put the password where it says REDACTED, or keep it in ~/.pgpass)"
+	}
+	return msg
 }
