@@ -254,8 +254,11 @@ func addressMatches(printed string, candidates []string) (bool, string) {
 	if strings.TrimSpace(printed) == "" {
 		return true, ""
 	}
-	best := -1
+	// Explain with the candidate sharing the most words (usually the one in
+	// the same script), then the one with the fewest differences.
+	best, bestShared := -1, -1
 	var bestExtra, bestLacking []string
+	pt := addressTokens(printed)
 	for _, c := range candidates {
 		if strings.TrimSpace(c) == "" {
 			continue
@@ -264,8 +267,9 @@ func addressMatches(printed string, candidates []string) (bool, string) {
 		if ok {
 			return true, ""
 		}
-		if d := len(extra) + len(lacking); best < 0 || d < best {
-			best, bestExtra, bestLacking = d, extra, lacking
+		shared := len(pt) - len(missingTokens(pt, addressTokens(c)))
+		if d := len(extra) + len(lacking); shared > bestShared || shared == bestShared && d < best {
+			best, bestShared, bestExtra, bestLacking = d, shared, extra, lacking
 		}
 	}
 	if best < 0 {

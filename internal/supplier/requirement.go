@@ -189,8 +189,9 @@ type GateInput struct {
 	Overrides    []Override
 	// SiteID narrows the check to one site; 0 checks every active site.
 	SiteID int64
-	// Categories are the product categories to check for; empty means those
-	// of the supplier and of the checked sites.
+	// Categories are the product categories to check for. Empty means those
+	// of the supplier and its sites, or, with SiteID, those the site makes
+	// (the supplier's when the site lists none).
 	Categories []string
 	// Markets are the destination markets; requirements for a market apply
 	// only when it is listed.
@@ -247,9 +248,11 @@ func CheckRequirements(in GateInput) []Check {
 	}
 	cats := normalizeAll(in.Categories, NormalizeCode)
 	if len(cats) == 0 {
-		cats = slices.Clone(in.Supplier.Categories)
 		for _, s := range sites {
 			cats = append(cats, s.Categories...)
+		}
+		if in.SiteID == 0 || len(cats) == 0 {
+			cats = append(cats, in.Supplier.Categories...)
 		}
 	}
 	markets := normalizeAll(in.Markets, NormalizeMarket)
