@@ -315,9 +315,15 @@ func (a AQL) MarshalJSON() ([]byte, error) {
 	return strconv.AppendFloat(nil, a.Value(), 'f', -1, 64), nil
 }
 
-// UnmarshalJSON accepts a JSON number or string holding a preferred AQL.
+// UnmarshalJSON accepts a JSON number or string holding a preferred AQL,
+// or 0 for the zero AQL (as MarshalJSON writes it).
 func (a *AQL) UnmarshalJSON(b []byte) error {
-	v, err := ParseAQL(strings.Trim(string(b), `"`))
+	t := strings.Trim(string(b), `"`)
+	if t == "0" {
+		*a = 0
+		return nil
+	}
+	v, err := ParseAQL(t)
 	if err == nil {
 		*a = v
 	}
