@@ -159,6 +159,12 @@ func (p problem) locations() []string {
 // for its Bearer token; "cookie:KEY" for a signed-in session of that user).
 func (e *env) do(method, path, who string, body []byte, header ...string) *response {
 	e.t.Helper()
+	return e.serve(e.request(method, path, who, body, header...))
+}
+
+// request builds a request as do sends it.
+func (e *env) request(method, path, who string, body []byte, header ...string) *http.Request {
+	e.t.Helper()
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -185,6 +191,11 @@ func (e *env) do(method, path, who string, body []byte, header ...string) *respo
 		}
 		r.Header.Set("Authorization", "Bearer "+tok)
 	}
+	return r
+}
+
+// serve runs a request through the whole handler.
+func (e *env) serve(r *http.Request) *response {
 	w := httptest.NewRecorder()
 	e.h.ServeHTTP(w, r)
 	return &response{status: w.Code, header: w.Header(), body: w.Body.Bytes()}

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -178,21 +180,41 @@ func (a *API) requireActor(ctx huma.Context, next func(huma.Context)) {
 	huma.WriteErr(a.huma, ctx, http.StatusUnauthorized, msg)
 }
 
-// checkQueryText refuses query parameters that are not valid UTF-8 text,
-// so no operation has to check its free-text filters itself.
+// checkQueryText refuses query parameters that are not correctly
+// percent-encoded, not valid UTF-8 text, or hold control characters, so no
+// operation has to check its free-text filters itself (PostgreSQL, for
+// one, cannot store NUL or invalid UTF-8). It reads the query the way huma
+// does: pairs separated by &, nothing else.
 func (a *API) checkQueryText(ctx huma.Context, next func(huma.Context)) {
 	u := ctx.URL()
-	for name, values := range u.Query() {
-		for _, v := range values {
-			if !utf8.ValidString(name) || !utf8.ValidString(v) {
-				d := &huma.ErrorDetail{Location: "query." + strings.ToValidUTF8(name, "\uFFFD"), Message: "is not valid UTF-8 text"}
-				huma.WriteErr(a.huma, ctx, http.StatusUnprocessableEntity, "validation failed", d)
-				return
-			}
+	for _, pair := range strings.Split(u.RawQuery, "&") {
+		rawName, rawValue, _ := strings.Cut(pair, "=")
+		name, err1 := url.QueryUnescape(rawName)
+		value, err2 := url.QueryUnescape(rawValue)
+		msg := ""
+		switch {
+		case err1 != nil || err2 != nil:
+			msg = "is not correctly percent-encoded"
+		case !utf8.ValidString(name) || !utf8.ValidString(value):
+			msg = "is not valid UTF-8 text"
+		case strings.IndexFunc(name+value, isControl) >= 0:
+			msg = "contains a control character"
+		}
+		if msg != "" {
+			loc := "query." + strings.Map(func(r rune) rune {
+				if isControl(r) {
+					return '\uFFFD'
+				}
+				return r
+			}, strings.ToValidUTF8(name, "\uFFFD"))
+			huma.WriteErr(a.huma, ctx, http.StatusUnprocessableEntity, "validation failed", &huma.ErrorDetail{Location: loc, Message: msg})
+			return
 		}
 	}
 	next(ctx)
 }
+
+func isControl(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }
 
 // jsonFormat reads request bodies strictly: the body must be valid UTF-8
 // (encoding/json would silently replace bad bytes), and syntax and type
@@ -208,6 +230,11 @@ var jsonFormat = huma.Format{
 			return fmt.Errorf("is not valid UTF-8 text (at byte %d)", invalidUTF8At(data))
 		}
 		err := json.Unmarshal(data, v)
+		if p, ok := v.(*any); ok && err == nil {
+			if at := findNUL(*p, "body"); at != "" {
+				return fmt.Errorf("%s contains a NUL character (\\u0000), which cannot be stored", at)
+			}
+		}
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError
 		switch {
@@ -220,6 +247,38 @@ var jsonFormat = huma.Format{
 		}
 		return nil
 	},
+}
+
+// findNUL returns the location of the first string in a decoded JSON value
+// (keys included) that holds U+0000, or "".
+func findNUL(v any, at string) string {
+	switch v := v.(type) {
+	case string:
+		if strings.IndexByte(v, 0) >= 0 {
+			return at
+		}
+	case []any:
+		for i, x := range v {
+			if loc := findNUL(x, at+"["+strconv.Itoa(i)+"]"); loc != "" {
+				return loc
+			}
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if strings.IndexByte(k, 0) >= 0 {
+				return at
+			}
+			if loc := findNUL(v[k], at+"."+k); loc != "" {
+				return loc
+			}
+		}
+	}
+	return ""
 }
 
 func invalidUTF8At(b []byte) int {
