@@ -117,6 +117,7 @@ type auditRow struct {
 	qms.AuditEvent
 	Changes   []change
 	Unchanged int    // fields an update left as they were
+	Label     string // the record's name, when it has one
 	EntityURL string // the audit log of this entity
 	ActorURL  string // the audit log of this actor ("" for the system)
 	RecordURL string // the record's own page, when there is one the viewer may open
@@ -127,6 +128,10 @@ func auditRows(events []qms.AuditEvent, a qms.Actor) []auditRow {
 	for i, e := range events {
 		row := auditRow{AuditEvent: e}
 		row.Changes, row.Unchanged = diffJSON(e.Before, e.After)
+		row.Label = nameOf(e.After)
+		if row.Label == "" {
+			row.Label = nameOf(e.Before)
+		}
 		row.EntityURL = "/audit?" + url.Values{"entity_type": {e.EntityType}, "entity_id": {e.EntityID}}.Encode()
 		if e.ActorID != 0 {
 			row.ActorURL = "/audit?actor=" + strconv.FormatInt(e.ActorID, 10)
@@ -137,6 +142,15 @@ func auditRows(events []qms.AuditEvent, a qms.Actor) []auditRow {
 		rows[i] = row
 	}
 	return rows
+}
+
+// nameOf returns the "name" field of a JSON object, or "".
+func nameOf(b json.RawMessage) string {
+	_, vals, ok := objectFields(b)
+	if !ok || vals["name"] == nil {
+		return ""
+	}
+	return showJSON(vals["name"])
 }
 
 // change is one field of a record before and after an event.
