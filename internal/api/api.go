@@ -85,6 +85,12 @@ func config() huma.Config {
 		"Errors are RFC 9457 problem documents (application/problem+json) whose `errors` list says " +
 		"which field is wrong (`location`, e.g. `body.email` or `query.limit`) and why. " +
 		"Lists are paged: pass `limit` (at most 200) and the `next_cursor` of the previous page as `cursor`."
+	c.Tags = []*huma.Tag{
+		{Name: "Current user", Description: "Who the credentials belong to and what they may do."},
+		{Name: "Users", Description: "User accounts and roles. Every change is written to the audit trail."},
+		{Name: "API tokens", Description: "Bearer tokens for scripts and integrations."},
+		{Name: "Audit trail", Description: "The append-only, hash-chained record of every change."},
+	}
 	c.DocsPath = ""
 	c.SchemasPath = ""
 	c.CreateHooks = nil // the default hook adds $schema fields and Link headers to responses

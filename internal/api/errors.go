@@ -51,11 +51,12 @@ func (a *API) Problem(ctx context.Context, err error) error {
 		return err // already a problem, e.g. from Invalid
 	}
 	kind := qms.ErrorKind(err)
-	if errors.Is(err, context.Canceled) {
-		kind = qms.KindInternal
-	}
 	status := Status(kind)
-	if kind == qms.KindInternal {
+	switch {
+	case kind != qms.KindInternal:
+	case ctx.Err() != nil: // the client went away; nobody reads the answer
+		a.log.Debug("api request abandoned", "err", err, "request_id", qms.RequestID(ctx))
+	default:
 		a.log.Error("api request failed", "err", err, "request_id", qms.RequestID(ctx))
 	}
 	p := &huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: sentence(qms.ErrorMessage(err))}
