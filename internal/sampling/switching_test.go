@@ -259,3 +259,27 @@ func TestSwitchingErrors(t *testing.T) {
 		t.Errorf("plan: %+v %v", p, err)
 	}
 }
+
+// The Ac >= 2 rule compares with the next tighter column in the same row;
+// in the ISO normal table that cell always holds a plan.
+func TestTighterColumnAlwaysAPlan(t *testing.T) {
+	n := 0
+	for _, l := range CodeLetters()[:16] {
+		for _, a := range AQLs() {
+			p, err := Lookup(ISO2859, Normal, l, a)
+			if err != nil || p.Ac < 2 {
+				continue
+			}
+			ta := tighterAc(p)
+			tighter, _ := a.Tighter()
+			q, err := Lookup(ISO2859, Normal, p.FinalCodeLetter, tighter)
+			if ta < 0 || err != nil || q.FinalCodeLetter != p.FinalCodeLetter || q.Ac != ta || ta >= p.Ac {
+				t.Errorf("%s %s: plan %s, tighter Ac %d, tighter plan %+v %v", l, a, planString(p), ta, q, err)
+			}
+			n++
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d plans with Ac >= 2", n)
+	}
+}
