@@ -140,9 +140,9 @@ func (p Plan) Decide(d int) Decision {
 }
 
 // Scheme returns the plan as a one-stage scheme for operating
-// characteristics, using the table sample size.
+// characteristics, with SampleSize units (the lot under 100 % inspection).
 func (p Plan) Scheme() Scheme {
-	return Scheme{Stages: []Stage{{N: p.TableSampleSize, Ac: p.Ac, Re: p.Re}}}
+	return Scheme{Stages: []Stage{{N: p.SampleSize, Ac: p.Ac, Re: p.Re}}}
 }
 
 func abs(x int) int {
