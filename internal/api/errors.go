@@ -41,10 +41,10 @@ func Status(k qms.Kind) int {
 }
 
 // Problem turns an error of the domain into the RFC 9457 problem that huma
-// writes: the status from the kind (an error that already is a problem,
-// such as one from Invalid, passes unchanged), the user-safe message as detail, and one
-// entry per invalid field located as body.<field>. Internal errors are
-// logged here, once, and answered with a generic message.
+// writes: the status from the kind, the user-safe message as detail, and
+// one entry per invalid field located as body.<field>. Internal errors are
+// logged here, once, and answered with a generic message. An error that
+// already is a problem, such as one from Invalid, passes unchanged.
 func (a *API) Problem(ctx context.Context, err error) error {
 	var se huma.StatusError
 	if errors.As(err, &se) {
@@ -73,7 +73,9 @@ func (a *API) Problem(ctx context.Context, err error) error {
 		p.Detail = withDetails(p.Detail, p.Errors)
 	}
 	if kind == qms.KindUnauthenticated {
-		return huma.ErrorWithHeaders(p, http.Header{"WWW-Authenticate": {`Bearer realm="qms"`}})
+		h := http.Header{}
+		h.Set("WWW-Authenticate", `Bearer realm="qms"`)
+		return huma.ErrorWithHeaders(p, h)
 	}
 	return p
 }
