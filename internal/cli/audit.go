@@ -80,9 +80,18 @@ func verifyFile(env *Env, name string) (audit.Summary, error) {
 func chainFailure(sum audit.Summary, err error) error {
 	var ce *qms.ChainError
 	if errors.As(err, &ce) {
-		return &ExitError{Code: 1, Msg: fmt.Sprintf("%v (events 1 to %d are intact)", ce, sum.Events)}
+		return &ExitError{Code: 1, Msg: ce.Error() + intact(sum, ce)}
 	}
 	return err
+}
+
+// intact says which events before the break are sound.
+func intact(sum audit.Summary, ce *qms.ChainError) string {
+	n := min(sum.Events, ce.Seq-1)
+	if n < 1 {
+		return ""
+	}
+	return fmt.Sprintf(" (events 1 to %d are intact)", n)
 }
 
 func auditExport(ctx context.Context, env *Env, args []string) error {
@@ -135,7 +144,7 @@ func auditExport(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	if ce != nil {
-		return &ExitError{Code: 1, Msg: fmt.Sprintf("exported %d events to %s, but %v (events 1 to %d are intact)", sum.Written, *out, ce, sum.Events)}
+		return &ExitError{Code: 1, Msg: fmt.Sprintf("exported %d events to %s, but the %v%s", sum.Written, *out, ce, intact(sum, ce))}
 	}
 	msg := env.Stdout
 	if *out == "-" {

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"qms/internal/qms"
@@ -31,12 +30,10 @@ func TestBackupAndRestore(t *testing.T) {
 		// The "server": audited writes on its own connection until the copy
 		// is taken; the backup starts once some are done.
 		st := openStore(t, o)
-		stop, started := make(chan struct{}), make(chan struct{})
-		var wg sync.WaitGroup
+		stop, started, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
 		written := 0
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
+			defer close(done)
 			for ; ; written++ {
 				select {
 				case <-stop:
@@ -55,7 +52,11 @@ func TestBackupAndRestore(t *testing.T) {
 				}
 			}
 		}()
-		<-started
+		select {
+		case <-started:
+		case <-done:
+			t.Fatal("the writer stopped before the backup started")
+		}
 		var restored []string
 		r := invoke(t, "", with(db, "backup", "--out", out))
 		if o.DatabaseURL != "" {
@@ -68,7 +69,7 @@ func TestBackupAndRestore(t *testing.T) {
 			t.Fatalf("backup: %v", r)
 		}
 		close(stop)
-		wg.Wait()
+		<-done
 
 		ro := store.Options{}
 		if o.DatabaseURL != "" {
