@@ -401,3 +401,13 @@ func Latest(vs []Verification) *Verification {
 	}
 	return best
 }
+
+// ReviewAfterEdit is the review status of a certificate after actor a
+// changed it: a quality manager's edit keeps the status; anyone else's
+// change must be reviewed again.
+func ReviewAfterEdit(a qms.Actor, prev Review) Review {
+	if qms.CanApprove(a) {
+		return prev
+	}
+	return ReviewSubmitted
+}

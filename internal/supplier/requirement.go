@@ -163,6 +163,20 @@ func (o *Override) Validate(a qms.Actor, today qms.Date) error {
 	return p.Err()
 }
 
+// CheckVoidOverride checks that actor a may end an override early with the
+// given reason. Returns forbidden unless qms.CanApprove(a), or invalid.
+func CheckVoidOverride(a qms.Actor, reason string) error {
+	if !qms.CanApprove(a) {
+		return qms.Errorf(qms.KindForbidden, "only a quality manager or an administrator may end an override")
+	}
+	p := qms.Problems{}
+	qms.CheckText(p, "reason", strings.TrimSpace(reason), MaxReasonLen)
+	if strings.TrimSpace(reason) == "" {
+		p.Add("reason", "is required: say why the override ends early")
+	}
+	return p.Err()
+}
+
 // Active reports whether the override holds on day today.
 func (o *Override) Active(today qms.Date) bool {
 	return o.VoidedAt == nil && !o.Until.IsZero() && !today.After(o.Until)

@@ -163,3 +163,7 @@ func (s *Settings) FindAccreditationBody(text string) *AccreditationBody {
 	}
 	return nil
 }
+
+// Key is the comparable form of the body's code ("JAS-ANZ" -> "jasanz"):
+// no two bodies share one.
+func (a *AccreditationBody) Key() string { return strings.Join(tokens(a.Code), "") }
