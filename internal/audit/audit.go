@@ -49,10 +49,7 @@ func Export(ctx context.Context, st *store.Store, w io.Writer) (Summary, error) 
 	var bw *bufio.Writer
 	if w != nil {
 		bw = bufio.NewWriter(w)
-		enc = json.NewEncoder(bw)
-		// Keep <, > and & as they are, so the JSON of before and after is
-		// byte for byte what was hashed.
-		enc.SetEscapeHTML(false)
+		enc = newEncoder(bw)
 	}
 	headSeq, headHash, err := st.WalkAudit(ctx, func(e *qms.AuditEvent) error {
 		if chainErr == nil {
@@ -82,6 +79,14 @@ func Export(ctx context.Context, st *store.Store, w io.Writer) (Summary, error) 
 		chainErr = v.Finish(headSeq, headHash)
 	}
 	return sum, chainErr
+}
+
+// newEncoder returns the JSON encoder of export lines. It keeps <, > and &
+// as they are, so that before and after stay byte for byte what was hashed.
+func newEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
 }
 
 // Verify reads an export from r and checks it with qms.ChainVerifier. It
