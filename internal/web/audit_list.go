@@ -118,6 +118,7 @@ type auditRow struct {
 	Changes   []change
 	Unchanged int    // fields an update left as they were
 	Label     string // the record's name, when it has one
+	Sides     string // which values the event holds: "both", "after" (a creation) or "before"
 	EntityURL string // the audit log of this entity
 	ActorURL  string // the audit log of this actor ("" for the system)
 	RecordURL string // the record's own page, when there is one the viewer may open
@@ -128,6 +129,13 @@ func auditRows(events []qms.AuditEvent, a qms.Actor) []auditRow {
 	for i, e := range events {
 		row := auditRow{AuditEvent: e}
 		row.Changes, row.Unchanged = diffJSON(e.Before, e.After)
+		row.Sides = "both"
+		switch {
+		case len(e.Before) == 0 || string(e.Before) == "null":
+			row.Sides = "after"
+		case len(e.After) == 0 || string(e.After) == "null":
+			row.Sides = "before"
+		}
 		row.Label = nameOf(e.After)
 		if row.Label == "" {
 			row.Label = nameOf(e.Before)

@@ -41,6 +41,8 @@ func samplePages() []page {
 		{Seq: 2, Time: now, ActorName: "system", EntityType: "user", EntityID: "4", Action: qms.ActionCreate, After: before},
 		{Seq: 1, Time: now, ActorID: 1, ActorName: "Admin", EntityType: "note", EntityID: "9", Action: qms.ActionVoid,
 			Before: json.RawMessage(`"text"`), After: json.RawMessage(`[1,2]`)},
+		{Seq: 0, Time: now, ActorID: 1, ActorName: "Admin", EntityType: "api_token", EntityID: "2", Action: qms.ActionDelete,
+			Before: json.RawMessage(`{"id":2,"name":"old"}`)},
 	}
 	admin := qms.Actor{UserID: 1, Role: qms.RoleAdmin}
 	return []page{
