@@ -34,7 +34,7 @@ func TestLoad(t *testing.T) {
 			t.Fatalf("token create: %s", errOut)
 		}
 		tok = strings.TrimSpace(tok)
-		in := start(t, tg, "--log-level", "warn")
+		in := start(t, tg)
 		for _, run := range []struct{ clients, n int }{{1, 2000}, {16, 8000}} {
 			clients, n := run.clients, run.n
 			writes, lat := auditedWrites(t, in.url, tok, clients, n)
@@ -49,7 +49,7 @@ func TestLoad(t *testing.T) {
 		var starts []time.Duration
 		for i := 0; i < 5; i++ {
 			t0 := time.Now()
-			s := start(t, tg, "--log-level", "warn")
+			s := start(t, tg)
 			starts = append(starts, time.Since(t0))
 			if i == 4 {
 				time.Sleep(2 * time.Second)
