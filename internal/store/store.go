@@ -21,7 +21,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/ncruces/go-sqlite3"
-	_ "github.com/ncruces/go-sqlite3/driver" // registers the "sqlite3" driver
+	"github.com/ncruces/go-sqlite3/driver"
+	"github.com/ncruces/go-sqlite3/ext/unicode" // Unicode-aware lower(), upper() and LIKE, as on PostgreSQL
 
 	"qms/internal/qms"
 )
@@ -109,13 +110,13 @@ func (s *Store) openSQLite(ctx context.Context, dir string) error {
 	q.Set("_timefmt", sqliteTimeFormat)
 	dsn := "file:" + (&url.URL{Path: s.path}).EscapedPath() + "?" + q.Encode()
 	var err error
-	if s.w, err = sql.Open("sqlite3", dsn); err != nil {
+	if s.w, err = driver.Open(dsn, unicode.Register); err != nil {
 		return err
 	}
 	s.w.SetMaxOpenConns(1)
 	s.w.SetConnMaxIdleTime(0)
 	ro := dsn + "&_pragma=query_only(1)"
-	if s.r, err = sql.Open("sqlite3", ro); err != nil {
+	if s.r, err = driver.Open(ro, unicode.Register); err != nil {
 		s.w.Close()
 		return err
 	}
