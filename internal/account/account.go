@@ -14,9 +14,11 @@ import (
 	"qms/internal/store"
 )
 
-// Service performs account operations.
+// Service performs account operations. Auth is needed only to check the
+// current password in ChangeOwnPassword.
 type Service struct {
 	Store *store.Store
+	Auth  *auth.Service
 }
 
 func actor(ctx context.Context) qms.Actor {
@@ -114,11 +116,11 @@ func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool, reas
 }
 
 // ResetPassword sets a new password for a user (generated when pw is empty)
-// and returns it. Requires CanManageUsers, or the user changing their own.
+// and returns it, ending the user's sessions. Requires CanManageUsers; users
+// change their own password with ChangeOwnPassword.
 func (s *Service) ResetPassword(ctx context.Context, id int64, pw, reason string) (string, error) {
-	a := actor(ctx)
-	if !qms.CanManageUsers(a) && a.UserID != id {
-		return "", forbidden("reset other users' passwords")
+	if !qms.CanManageUsers(actor(ctx)) {
+		return "", forbidden("reset passwords; change your own on your account page")
 	}
 	if pw == "" {
 		pw = auth.NewPassword()
@@ -131,6 +133,31 @@ func (s *Service) ResetPassword(ctx context.Context, id int64, pw, reason string
 		return "", err
 	}
 	return pw, s.Store.Update(ctx, func(tx *store.Tx) error { return tx.SetPassword(id, hash, reason) })
+}
+
+// ChangeOwnPassword replaces the signed-in user's password after checking
+// the current one under sign-in throttling, and ends all their sessions.
+// Returns invalid (the field current_password names a wrong password), too
+// many, or unauthenticated when there is no signed-in user.
+func (s *Service) ChangeOwnPassword(ctx context.Context, current, pw, addr string) error {
+	a := actor(ctx)
+	if a.UserID == 0 {
+		return qms.Errorf(qms.KindUnauthenticated, "sign in to change your password")
+	}
+	if err := qms.CheckPassword(pw); err != nil {
+		return &qms.Error{Kind: qms.KindInvalid, Message: "Some fields are not valid", Fields: map[string]string{"new_password": qms.ErrorFields(err)["password"]}}
+	}
+	if _, err := s.Auth.Reauthenticate(ctx, a.Email, current, addr); err != nil {
+		if qms.ErrorKind(err) == qms.KindUnauthenticated {
+			return &qms.Error{Kind: qms.KindInvalid, Message: "Some fields are not valid", Fields: map[string]string{"current_password": "is not your current password"}}
+		}
+		return err
+	}
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	return s.Store.Update(ctx, func(tx *store.Tx) error { return tx.SetPassword(a.UserID, hash, "changed own password") })
 }
 
 // UserByEmail returns a user by e-mail address. Requires CanListUsers.

@@ -55,7 +55,7 @@ func New(st *store.Store, a *auth.Service, log *slog.Logger) *API {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &API{store: st, auth: a, log: log, accounts: &account.Service{Store: st}}
+	return &API{store: st, auth: a, log: log, accounts: &account.Service{Store: st, Auth: a}}
 }
 
 // Register adds the API routes under Prefix to mux.

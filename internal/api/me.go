@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"qms/internal/auth"
 	"qms/internal/qms"
 )
 
@@ -32,9 +33,35 @@ type meOutput struct {
 	Body Me
 }
 
+// ChangePasswordRequest is the body of POST /me/password.
+type ChangePasswordRequest struct {
+	CurrentPassword string `json:"current_password" minLength:"1" maxLength:"1024" doc:"The password the user signs in with now."`
+	NewPassword     string `json:"new_password" minLength:"12" maxLength:"1024" doc:"At least 12 characters."`
+}
+
+type changePasswordInput struct {
+	Body *ChangePasswordRequest
+}
+
 func (a *API) registerMe() {
 	Handle(a, huma.Operation{OperationID: "get-me", Method: http.MethodGet, Path: "/me", Tags: []string{"Current user"},
 		Summary: "Get the current user", Description: "The user the request is authenticated as, and what they may do."}, a.getMe)
+	Handle(a, huma.Operation{OperationID: "change-my-password", Method: http.MethodPost, Path: "/me/password", Tags: []string{"Current user"},
+		DefaultStatus: http.StatusNoContent, Errors: []int{http.StatusTooManyRequests},
+		Summary:     "Change my password",
+		Description: "Checks the current password under the same throttling as a sign-in, then sets the new one and ends all of the user's sessions (API tokens stay valid)."},
+		a.changeMyPassword)
+}
+
+func (a *API) changeMyPassword(ctx context.Context, in *changePasswordInput) (*struct{}, error) {
+	if in.Body == nil {
+		return nil, Invalid("body", "is required")
+	}
+	err := a.accounts.ChangeOwnPassword(ctx, in.Body.CurrentPassword, in.Body.NewPassword, auth.ClientAddrFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return &struct{}{}, nil
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {

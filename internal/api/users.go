@@ -173,7 +173,7 @@ func (a *API) registerUsers() {
 		Summary: "Enable a user", Description: "Admins only. Revoked API tokens stay revoked."}, a.enableUser)
 	Handle(a, huma.Operation{OperationID: "reset-user-password", Method: http.MethodPost, Path: "/users/{id}/reset-password", Tags: tags,
 		Errors:  []int{http.StatusNotFound},
-		Summary: "Set a new password", Description: "Admins, or users for themselves. Ends the user's sessions. Returns the password once when it was generated."}, a.resetPassword)
+		Summary: "Set a new password", Description: "Admins only (users change their own with POST /me/password). Ends the user's sessions. Returns the password once when it was generated."}, a.resetPassword)
 }
 
 func (a *API) listUsers(ctx context.Context, in *listUsersInput) (*listUsersOutput, error) {

@@ -51,15 +51,7 @@ type Service struct {
 // KindTooMany, without checking the password.
 func (s *Service) Login(ctx context.Context, email, password, addr, userAgent string) (string, *qms.User, error) {
 	email = qms.NormalizeEmail(email)
-	since := s.Store.Now().Add(-s.Policy.ThrottleWindow)
-	byEmail, byAddr, err := s.Store.LoginFailures(ctx, email, addr, since)
-	if err != nil {
-		return "", nil, err
-	}
-	if byEmail >= s.Policy.MaxPerAccount || byAddr >= s.Policy.MaxPerAddress {
-		return "", nil, qms.Errorf(qms.KindTooMany, "too many failed sign-in attempts; wait %d minutes and try again, or ask an administrator to reset your password", int(s.Policy.ThrottleWindow.Minutes()))
-	}
-	u, err := s.CheckPassword(ctx, email, password, addr)
+	u, err := s.Reauthenticate(ctx, email, password, addr)
 	if err != nil {
 		return "", nil, err
 	}
@@ -78,10 +70,25 @@ func (s *Service) Login(ctx context.Context, email, password, addr, userAgent st
 	return secret, u, nil
 }
 
-// CheckPassword verifies a user's password (also used to re-authenticate an
-// electronic signature). A wrong password counts toward throttling. Returns
-// unauthenticated with one message whether the account or the password is
-// wrong.
+// Reauthenticate checks a password under the same throttling as a sign-in,
+// without starting a session: for changing one's own password and for
+// electronic signatures. Returns too many, or unauthenticated.
+func (s *Service) Reauthenticate(ctx context.Context, email, password, addr string) (*qms.User, error) {
+	since := s.Store.Now().Add(-s.Policy.ThrottleWindow)
+	byEmail, byAddr, err := s.Store.LoginFailures(ctx, email, addr, since)
+	if err != nil {
+		return nil, err
+	}
+	if byEmail >= s.Policy.MaxPerAccount || byAddr >= s.Policy.MaxPerAddress {
+		return nil, qms.Errorf(qms.KindTooMany, "too many failed sign-in attempts; wait %d minutes and try again, or ask an administrator to reset your password", int(s.Policy.ThrottleWindow.Minutes()))
+	}
+	return s.CheckPassword(ctx, email, password, addr)
+}
+
+// CheckPassword verifies a user's password without throttling (callers use
+// Login or Reauthenticate). A wrong password counts toward throttling.
+// Returns unauthenticated with one message whether the account or the
+// password is wrong.
 func (s *Service) CheckPassword(ctx context.Context, email, password, addr string) (*qms.User, error) {
 	var u *qms.User
 	var hash string
@@ -151,6 +158,20 @@ func (s *Service) SessionCookie(secret string) *http.Cookie {
 // ClearCookie returns a cookie that removes the session cookie.
 func (s *Service) ClearCookie() *http.Cookie {
 	return &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.Policy.SecureCookie, SameSite: http.SameSiteLaxMode}
+}
+
+type addrKey struct{}
+
+// WithClientAddr returns a context that carries the client's address, for
+// code that throttles by address but sees no request.
+func WithClientAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, addrKey{}, addr)
+}
+
+// ClientAddrFrom returns the client address in ctx, or "".
+func ClientAddrFrom(ctx context.Context) string {
+	s, _ := ctx.Value(addrKey{}).(string)
+	return s
 }
 
 // ClientAddr returns the address of the client without the port.

@@ -18,9 +18,10 @@ func CanViewAuditLog(a Actor) bool {
 	return a.Role == RoleAdmin || a.Role == RoleQualityManager || a.Role == RoleAuditor
 }
 
-// CanManageTokens: create and revoke API tokens for the given user. Anyone
-// but a supplier or a read-only auditor manages their own tokens; an admin
-// manages everyone's.
+// CanManageTokens: create and revoke API tokens for the given user. Every
+// role but the read-only auditor manages its own tokens (a supplier user's
+// token reaches only what the supplier user may see); an admin manages
+// everyone's.
 func CanManageTokens(a Actor, ownerID int64) bool {
 	if a.Role == RoleAdmin {
 		return true

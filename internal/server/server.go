@@ -190,7 +190,7 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-Id", id)
 		rec := &recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r.WithContext(qms.WithRequestID(r.Context(), id)))
+		next.ServeHTTP(rec, r.WithContext(auth.WithClientAddr(qms.WithRequestID(r.Context(), id), auth.ClientAddr(r))))
 		level := slog.LevelInfo
 		if rec.status >= 500 {
 			level = slog.LevelError

@@ -64,10 +64,12 @@ func (u *UI) passwordChange(w http.ResponseWriter, r *http.Request, a qms.Actor)
 	}
 	code := http.StatusBadRequest
 	if len(bad) == 0 {
-		_, _, err := u.auth.Login(ctx, a.Email, current, auth.ClientAddr(r), r.UserAgent())
+		err := u.account.ChangeOwnPassword(ctx, current, pw, auth.ClientAddr(r))
 		switch qms.ErrorKind(err) {
-		case qms.KindUnauthenticated:
-			bad.Add("current_password", "is not your current password")
+		case qms.KindInvalid:
+			for f, m := range qms.ErrorFields(err) {
+				bad.Add(f, m)
+			}
 		case qms.KindTooMany:
 			bad.Add("current_password", qms.ErrorMessage(err))
 			code = http.StatusTooManyRequests
@@ -79,9 +81,6 @@ func (u *UI) passwordChange(w http.ResponseWriter, r *http.Request, a qms.Actor)
 	}
 	if len(bad) > 0 {
 		return u.showAccount(w, r, a, code, func(p *accountPage) { p.PasswordErrors = bad })
-	}
-	if _, err := u.account.ResetPassword(ctx, a.UserID, pw, "changed own password"); err != nil {
-		return err
 	}
 	session, _, err := u.auth.Login(ctx, a.Email, pw, auth.ClientAddr(r), r.UserAgent())
 	if err != nil {

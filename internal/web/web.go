@@ -36,7 +36,7 @@ func New(st *store.Store, a *auth.Service, log *slog.Logger) *UI {
 	as := mustLoadAssets()
 	return &UI{
 		auth:    a,
-		account: &account.Service{Store: st},
+		account: &account.Service{Store: st, Auth: a},
 		log:     log,
 		assets:  as,
 		pages:   mustParseTemplates(as),
