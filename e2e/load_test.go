@@ -26,8 +26,8 @@ func TestLoad(t *testing.T) {
 		t.Skip("set QMS_LOADTEST=1 to run the load test")
 	}
 	var report strings.Builder
-	fmt.Fprintf(&report, "| database | clients | audited writes/s over HTTP | p50 | p95 | p99 | bare inserts/s | ratio |\n|---|---|---|---|---|---|---|---|\n")
 	eachTarget(t, func(t *testing.T, tg target) {
+		fmt.Fprintf(&report, "| database | clients | audited writes/s over HTTP | p50 | p95 | p99 | bare inserts/s | ratio |\n|---|---|---|---|---|---|---|---|\n")
 		createAdmin(t, tg)
 		tok, errOut, code := qmsCmd(t, "", append([]string{"token", "create", "--user", "admin@e2e.test", "--name", "load"}, tg...)...)
 		if code != 0 {
