@@ -871,9 +871,10 @@ func (tx *Tx) ListSuppliers(f SupplierFilter) (*SupplierPage, error) {
 		where, args = append(where, "country = ?"), append(args, c)
 	}
 	if c := supplier.NormalizeCode(f.Category); c != "" {
-		where = append(where, `(EXISTS (SELECT 1 FROM supplier_categories sc WHERE sc.supplier_id = suppliers.id AND sc.category = ?)
-			OR EXISTS (SELECT 1 FROM site_categories tc JOIN sites ON sites.id = tc.site_id
-				WHERE sites.supplier_id = suppliers.id AND sites.voided_at IS NULL AND tc.category = ?))`)
+		// Not correlated: the set of suppliers with the category is built once.
+		where = append(where, `id IN (SELECT supplier_id FROM supplier_categories WHERE category = ?
+			UNION SELECT sites.supplier_id FROM site_categories JOIN sites ON sites.id = site_categories.site_id
+				WHERE site_categories.category = ? AND sites.voided_at IS NULL)`)
 		args = append(args, c, c)
 	}
 	cond := ""
