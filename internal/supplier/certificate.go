@@ -165,7 +165,7 @@ func (c *Certificate) Validate(today qms.Date) error {
 	if c.HolderName == "" {
 		p.Add("holder_name", "is required: the certificate holder's name as printed")
 	}
-	qms.CheckText(p, "holder_address", c.HolderAddress, MaxAddressLen)
+	checkLongText(p, "holder_address", c.HolderAddress, MaxAddressLen)
 	qms.CheckText(p, "document_ref", c.DocumentRef, MaxRefLen)
 
 	ids := []int64{}

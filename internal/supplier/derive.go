@@ -88,9 +88,13 @@ func DeriveStatus(c *Certificate, vs []Verification, today qms.Date, set Setting
 		st.Validity = Finding{CodeExpired, SeveritySevere, fmt.Sprintf(
 			"Expired on %s, %s ago. Ask the supplier for the renewed certificate.", c.ExpiryDate, days(-*st.DaysLeft))}
 	case latest != nil && latest.Result == ResultExpired:
+		printed := "its printed expiry date is " + c.ExpiryDate.String()
+		if c.ExpiryDate.IsZero() {
+			printed = "it has no printed expiry date"
+		}
 		st.Validity = Finding{CodeExpired, SeveritySevere, fmt.Sprintf(
-			"Expired: the check of %s (%s) found the certificate expired, although its printed expiry date is %s.",
-			latest.CheckedOn, latest.Method.Label(), c.ExpiryDate)}
+			"Expired: the check of %s (%s) found the certificate expired, although %s.",
+			latest.CheckedOn, latest.Method.Label(), printed)}
 	case !c.ExpiryDate.IsZero() && *st.DaysLeft <= set.ExpiryWarningDays:
 		when := "in " + days(*st.DaysLeft)
 		if *st.DaysLeft == 0 {

@@ -45,6 +45,7 @@ func TestDeriveValidity(t *testing.T) {
 		{"latest verification: withdrawn", "2027-06-30", []Verification{verif("2026-02-01", ResultWithdrawn)}, CodeWithdrawn, 472, "withdrawn"},
 		{"withdrawn and past expiry: withdrawn", "2026-01-01", []Verification{verif("2025-12-01", ResultWithdrawn)}, CodeWithdrawn, -73, "withdrawn"},
 		{"registry says expired before the printed date", "2027-06-30", []Verification{verif("2026-02-01", ResultExpired)}, CodeExpired, 472, "printed expiry date is 2027-06-30"},
+		{"no printed expiry, but the registry says expired", "", []Verification{verif("2026-02-01", ResultExpired)}, CodeExpired, 0, "it has no printed expiry date"},
 		{"reinstated: a later check found it valid", "2027-06-30", []Verification{verif("2025-06-01", ResultSuspended), verif("2026-01-10", ResultVerifiedValid)}, CodeValid, 472, "Valid until"},
 		{"a voided suspension does not count", "2027-06-30", []Verification{{CheckedOn: date("2026-02-01"), Result: ResultSuspended, VoidedAt: &voided}}, CodeValid, 472, "Valid until"},
 	}

@@ -113,7 +113,7 @@ func (s *Supplier) Validate() error {
 		p.Add("kind", "must be manufacturer or trading_company")
 	}
 	s.Country = checkCountry(p, "country", s.Country)
-	qms.CheckText(p, "address", s.Address, MaxAddressLen)
+	checkLongText(p, "address", s.Address, MaxAddressLen)
 	checkLongText(p, "notes", s.Notes, MaxNotesLen)
 	s.Contacts = checkContacts(p, s.Contacts)
 	s.Categories = checkCategories(p, s.Categories)
@@ -141,8 +141,8 @@ func (s *Site) Validate() error {
 		p.Add("supplier_id", "is required")
 	}
 	checkNames(p, s.Name, s.NameLatin)
-	qms.CheckText(p, "address", s.Address, MaxAddressLen)
-	qms.CheckText(p, "address_latin", s.AddressLatin, MaxAddressLen)
+	checkLongText(p, "address", s.Address, MaxAddressLen)
+	checkLongText(p, "address_latin", s.AddressLatin, MaxAddressLen)
 	if s.Address == "" && s.AddressLatin == "" {
 		p.Add("address", "is required: a site is a place")
 	}
