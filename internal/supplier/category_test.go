@@ -144,3 +144,19 @@ func TestSupplierValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestNamesForPeople(t *testing.T) {
+	s := Supplier{Name: "深圳市华强电子有限公司", NameLatin: "Shenzhen Huaqiang Electronics Co., Ltd."}
+	if got := s.DisplayName(); got != "Shenzhen Huaqiang Electronics Co., Ltd. (深圳市华强电子有限公司)" {
+		t.Errorf("DisplayName = %q", got)
+	}
+	if got := (&Site{Name: "Werk 1"}).DisplayName(); got != "Werk 1" {
+		t.Errorf("DisplayName = %q", got)
+	}
+	if SortKey(s.Name, s.NameLatin) != "shenzhen huaqiang electronics co., ltd." || SortKey("Đồng Nai", "") != "dong nai" {
+		t.Errorf("SortKey: %q %q", SortKey(s.Name, s.NameLatin), SortKey("Đồng Nai", ""))
+	}
+	if k := (&AccreditationBody{Code: "JAS-ANZ"}).Key(); k != "jasanz" {
+		t.Errorf("Key = %q", k)
+	}
+}

@@ -169,3 +169,21 @@ func TestStandards(t *testing.T) {
 		t.Errorf("ParseStandard = %q %q", c, v)
 	}
 }
+
+func TestReviewAfterEdit(t *testing.T) {
+	sup := int64(1)
+	for _, c := range []struct {
+		a          qms.Actor
+		prev, want Review
+	}{
+		{qms.Actor{Role: qms.RoleQualityManager}, ReviewAccepted, ReviewAccepted},
+		{qms.Actor{Role: qms.RoleQualityManager}, ReviewRejected, ReviewRejected},
+		{qms.Actor{Role: qms.RoleSupplier, SupplierID: &sup}, ReviewAccepted, ReviewSubmitted},
+		{qms.Actor{Role: qms.RoleSupplier, SupplierID: &sup}, ReviewRejected, ReviewSubmitted},
+		{qms.Actor{Role: qms.RoleInspector}, ReviewAccepted, ReviewSubmitted},
+	} {
+		if got := ReviewAfterEdit(c.a, c.prev); got != c.want {
+			t.Errorf("ReviewAfterEdit(%s, %s) = %s, want %s", c.a.Role, c.prev, got, c.want)
+		}
+	}
+}

@@ -237,3 +237,15 @@ func TestRequirementValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckVoidOverride(t *testing.T) {
+	if err := CheckVoidOverride(qms.Actor{Role: qms.RoleAdmin}, "audit cancelled"); err != nil {
+		t.Error(err)
+	}
+	if err := CheckVoidOverride(qms.Actor{Role: qms.RoleViewer}, "x"); qms.ErrorKind(err) != qms.KindForbidden {
+		t.Errorf("viewer: %v", err)
+	}
+	if err := CheckVoidOverride(qms.Actor{Role: qms.RoleQualityManager}, " "); qms.ErrorKind(err) != qms.KindInvalid {
+		t.Errorf("no reason: %v", err)
+	}
+}
