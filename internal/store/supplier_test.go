@@ -459,6 +459,11 @@ func TestSupplierSettingsAndBodies(t *testing.T) {
 		wantKind(t, "duplicate code", s.Update(ctx, func(tx *store.Tx) error {
 			return tx.CreateAccreditationBody(&supplier.AccreditationBody{Code: "B-O-A", Name: "x"})
 		}), qms.KindConflict)
+		for _, code := range []string{"jas anz", "I-NAF", "DAKKS"} { // the seeded keys match the ones Go computes
+			wantKind(t, "seeded "+code, s.Update(ctx, func(tx *store.Tx) error {
+				return tx.CreateAccreditationBody(&supplier.AccreditationBody{Code: code, Name: "x"})
+			}), qms.KindConflict)
+		}
 		ab.Recognised = false
 		update(t, s, ctx, func(tx *store.Tx) error { return tx.UpdateAccreditationBody(ab, 1, "not a signatory for ISO 13485") })
 		view(t, s, func(tx *store.Tx) (err error) { set, err = tx.SupplierSettings(); return })
