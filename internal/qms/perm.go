@@ -42,6 +42,11 @@ func CanEditQualityRecords(a Actor) bool {
 // CanApprove: approve, release and disposition (quality manager duties).
 func CanApprove(a Actor) bool { return a.Role == RoleAdmin || a.Role == RoleQualityManager }
 
+// CanManageSettings: change the configuration of the modules (certificate
+// rules and thresholds, accreditation bodies, product categories,
+// certificate requirements).
+func CanManageSettings(a Actor) bool { return a.Role == RoleAdmin }
+
 // CanSeeSupplier: see the records of the supplier with the given id. Internal
 // staff see every supplier; a supplier user sees only its own.
 func CanSeeSupplier(a Actor, supplierID int64) bool {

@@ -26,6 +26,7 @@ func TestPermissionsPerRole(t *testing.T) {
 		{"CanViewInternal", CanViewInternal, []Role{RoleAdmin, RoleQualityManager, RoleInspector, RoleViewer, RoleAuditor}},
 		{"CanEditQualityRecords", CanEditQualityRecords, []Role{RoleAdmin, RoleQualityManager, RoleInspector}},
 		{"CanApprove", CanApprove, []Role{RoleAdmin, RoleQualityManager}},
+		{"CanManageSettings", CanManageSettings, []Role{RoleAdmin}},
 		{"CanManageTokens(own)", func(a Actor) bool { return CanManageTokens(a, a.UserID) },
 			[]Role{RoleAdmin, RoleQualityManager, RoleInspector, RoleViewer, RoleSupplier}},
 		{"CanManageTokens(someone else's)", func(a Actor) bool { return CanManageTokens(a, 99) }, []Role{RoleAdmin}},
