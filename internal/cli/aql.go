@@ -188,9 +188,9 @@ func aqlPlanFlags(env *Env, fs *flag.FlagSet) func() error {
 	var c commonPlanFlags
 	c.define(fs, true)
 	fs.StringVar(&c.aql, "aql", "", "AQL for one class (\"2.5\", one class named default), or CLASS=AQL pairs\n(\"critical=0.065,major=2.5,minor=4.0\"); one of the 26 preferred AQLs 0.010 ... 1000;\nAQL 0 makes a buyer's zero-tolerance class (Ac 0, Re 1 on all units drawn; not an ISO plan)")
-	largest := fs.Bool("largest-letter", false, "re-resolve every class from the largest code letter reached by any class,\nrepeating until it no longer changes (see the sampling package documentation)")
+	largest := fs.Bool("largest-letter", false, "use the largest code letter for all classes: resolve every class again starting from the\nlargest final code letter reached by any class (arrows are followed again) and repeat until that\nletter no longer changes; a class whose column points up from that row keeps its smaller n")
 	scheme := fs.String("scheme", "single", "single, double or multiple (double and multiple: z1.4 only; ISO 2859-1 ones are not public)")
-	asJSON := fs.Bool("json", false, "print one JSON object: {standard, severity, level, lot, code_letter, units_to_draw,\nclasses: [{name, aql, final_code_letter, sample_size, ac, re, full_inspection, arrows}]}")
+	asJSON := fs.Bool("json", false, "print one JSON object: {standard, severity, level, lot, code_letter, units_to_draw,\nclasses: [{name, aql, final_code_letter, sample_size, ac, re, full_inspection, arrows}]};\narrows lists each arrow followed as \"K↓L\"; a zero-tolerance class also has buyer_rule, and\n--largest-letter adds largest_letter_rounds (the starting letter of each round)")
 	batch := fs.Bool("batch", false, "read CSV lots on stdin (header lot,level,severity,aql and optional standard;\nempty cells take --level, --severity, --standard) and write CSV with the input columns plus\ncode_letter,final_code_letter,sample_size,ac,re,full_inspection,error; exit status 1 if a row failed")
 	return func() error {
 		std, sev, lv, err := c.parse()
