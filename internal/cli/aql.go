@@ -352,6 +352,28 @@ func aqlSequential(env *Env, std sampling.Standard, sev sampling.Severity, lv sa
 	return nil
 }
 
+// optInt is an integer flag that may be left unset.
+type optInt struct {
+	v   int
+	set bool
+}
+
+func (o *optInt) String() string {
+	if o == nil || !o.set {
+		return ""
+	}
+	return strconv.Itoa(o.v)
+}
+
+func (o *optInt) Set(s string) error {
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return errors.New("not a whole number")
+	}
+	o.v, o.set = v, true
+	return nil
+}
+
 // parseFloatList parses comma-separated numbers.
 func parseFloatList(s string) ([]float64, error) {
 	var out []float64
@@ -368,45 +390,46 @@ func parseFloatList(s string) ([]float64, error) {
 
 func aqlOCFlags(env *Env, fs *flag.FlagSet) func() error {
 	n := fs.Int("n", 0, "sample size (first sample size of a double plan)")
-	c := fs.Int("c", -1, "acceptance number Ac (first sample of a double plan)")
-	r := fs.Int("r", -1, "rejection number Re (default c+1; required for a double plan; Re > c+1 in a\nsingle plan is a Z1.4 reduced gap: Ac < d < Re accepts)")
+	var c, r, c2, r2 optInt
+	fs.Var(&c, "c", "acceptance number `Ac` (required; of the first sample in a double plan)")
+	fs.Var(&r, "r", "rejection number `Re` (default c+1; required for a double plan; Re > c+1 in a\nsingle plan is a Z1.4 reduced gap: Ac < d < Re accepts)")
 	n2 := fs.Int("n2", 0, "second sample size (makes a double plan)")
-	c2 := fs.Int("c2", -1, "cumulative acceptance number after the second sample")
-	r2 := fs.Int("r2", -1, "cumulative rejection number after the second sample (default c2+1)")
+	fs.Var(&c2, "c2", "cumulative acceptance `number` after the second sample (required with --n2)")
+	fs.Var(&r2, "r2", "cumulative rejection `number` after the second sample (default c2+1)")
 	lot := fs.Int("lot", 0, "lot size N (needed for ATI and for --dist hypergeometric; AOQ uses it)")
 	dist := fs.String("dist", "binomial", "model: binomial (fraction nonconforming), hypergeometric (lot of N with\nD = round(p*N) nonconforming, stated in the output) or poisson (p nonconformities per unit)")
 	ps := fs.String("p", "", "comma-separated qualities p: fraction nonconforming, or nonconformities per unit\nfor poisson (0.02 = 2 per 100 units)")
 	asJSON := fs.Bool("json", false, "print a JSON array of {p, pa, aoq, ati, asn} (plus lot_nonconforming for hypergeometric;\nati is null without --lot)")
-	svg := fs.String("svg", "", "also write the OC curve (Pa against p) as an SVG image to FILE")
+	svg := fs.String("svg", "", "also write the OC curve (Pa against p) as an SVG image to `FILE`")
 	return func() error {
 		if *n < 1 {
 			return usagef("--n is required (sample size, at least 1)")
 		}
-		if *c < 0 {
+		if !c.set || c.v < 0 {
 			return usagef("--c is required (acceptance number, at least 0)")
 		}
 		if *ps == "" {
 			return usagef("--p is required, for example --p 0.01,0.02,0.05")
 		}
-		re := *r
-		if re < 0 {
-			if *n2 > 0 {
-				return usagef("a double plan needs --r, the rejection number of the first sample")
-			}
-			re = *c + 1
+		re := c.v + 1
+		switch {
+		case r.set:
+			re = r.v
+		case *n2 > 0:
+			return usagef("a double plan needs --r, the rejection number of the first sample")
 		}
-		scheme := sampling.Scheme{Stages: []sampling.Stage{{N: *n, Ac: *c, Re: re}}}
+		scheme := sampling.Scheme{Stages: []sampling.Stage{{N: *n, Ac: c.v, Re: re}}}
 		switch {
 		case *n2 > 0:
-			if *c2 < 0 {
+			if !c2.set {
 				return usagef("a double plan needs --c2")
 			}
-			re2 := *r2
-			if re2 < 0 {
-				re2 = *c2 + 1
+			re2 := c2.v + 1
+			if r2.set {
+				re2 = r2.v
 			}
-			scheme.Stages = append(scheme.Stages, sampling.Stage{N: *n2, Ac: *c2, Re: re2})
-		case *c2 >= 0 || *r2 >= 0:
+			scheme.Stages = append(scheme.Stages, sampling.Stage{N: *n2, Ac: c2.v, Re: re2})
+		case c2.set || r2.set:
 			return usagef("--c2 and --r2 need --n2")
 		}
 		if err := scheme.Validate(); err != nil {
