@@ -58,7 +58,7 @@ type singleTable struct {
 	res   [numLetters][numAQL]resolved
 }
 
-// stage of a double or multiple plan as stored in the reference data.
+// seqCell is one cell of the Z1.4 double or multiple tables.
 type seqCell struct {
 	kind    uint8 // seqPlan, seqUseSingle, seqUseDouble, seqBad
 	n       uint16
