@@ -3,6 +3,8 @@ package cli_test
 import (
 	"strings"
 	"testing"
+
+	"qms/internal/config"
 )
 
 func TestConfig(t *testing.T) {
@@ -21,8 +23,8 @@ func TestConfig(t *testing.T) {
 	}
 	r := mustRun(t, "", "config")
 	got := parse(t, r.stdout)
-	if len(got) != 12 {
-		t.Errorf("qms config prints %d settings, want all 12:\n%s", len(got), r.stdout)
+	if len(got) != len(config.All()) {
+		t.Errorf("qms config prints %d settings, want all %d:\n%s", len(got), len(config.All()), r.stdout)
 	}
 	for name, want := range map[string][2]string{
 		"data":    {"./qms-data", "(default)"},

@@ -28,6 +28,7 @@ type Config struct {
 	TrustedOrigins  []string      // extra origins allowed to post forms (CSRF)
 	ShutdownTimeout time.Duration // how long SIGTERM waits for requests and jobs
 	Workers         int           // background job workers per instance
+	Notify          Notify        // e-mail, links and webhooks (notify.go)
 }
 
 // Default returns the configuration when nothing is set.
