@@ -28,6 +28,7 @@ type Config struct {
 	TrustedOrigins  []string      // extra origins allowed to post forms (CSRF)
 	ShutdownTimeout time.Duration // how long SIGTERM waits for requests and jobs
 	Workers         int           // background job workers per instance
+	PDFCJKFont      string        // TrueType font for CJK text in PDFs; empty: search known paths
 	Notify          Notify        // e-mail, links and webhooks (notify.go)
 }
 
