@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -56,7 +55,7 @@ func nullJSON(b []byte) any {
 
 const auditColumns = "seq, time, actor_id, actor_name, entity_type, entity_id, action, before, after, reason, request_id, prev_hash, hash"
 
-func scanAudit(sc interface{ Scan(...any) error }, e *qms.AuditEvent) error {
+func scanAudit(sc scanner, e *qms.AuditEvent) error {
 	var before, after sql.NullString
 	if err := sc.Scan(&e.Seq, &e.Time, &e.ActorID, &e.ActorName, &e.EntityType, &e.EntityID, &e.Action,
 		&before, &after, &e.Reason, &e.RequestID, &e.PrevHash, &e.Hash); err != nil {
@@ -109,34 +108,12 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]qms.AuditEvent,
 	if f.Before > 0 {
 		where, args = append(where, "seq < ?"), append(args, f.Before)
 	}
-	limit := clampLimit(f.Limit)
 	q := "SELECT " + auditColumns + " FROM audit_events"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY seq DESC LIMIT " + strconv.Itoa(limit+1)
-	rows, err := s.r.QueryContext(ctx, s.q(q), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []qms.AuditEvent
-	for rows.Next() {
-		var e qms.AuditEvent
-		if err := scanAudit(rows, &e); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	var next int64
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].Seq
-	}
-	return out, next, nil
+	return listPage(ctx, s, q+" ORDER BY seq DESC LIMIT ?", args, f.Limit, scanAudit,
+		func(e *qms.AuditEvent) int64 { return e.Seq })
 }
 
 func clampLimit(n int) int {

@@ -23,7 +23,7 @@ type Token struct {
 
 const tokenColumns = "id, user_id, name, prefix, created_at, expires_at, last_used_at, revoked_at"
 
-func scanToken(sc interface{ Scan(...any) error }, t *Token) error {
+func scanToken(sc scanner, t *Token) error {
 	var exp, used, rev sql.NullTime
 	if err := sc.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &exp, &used, &rev); err != nil {
 		return err
@@ -131,18 +131,5 @@ func (s *Store) ListTokens(ctx context.Context, userID int64) ([]Token, error) {
 	if userID != 0 {
 		q, args = q+" WHERE user_id = ?", append(args, userID)
 	}
-	rows, err := s.r.QueryContext(ctx, s.q(q+" ORDER BY id DESC"), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Token
-	for rows.Next() {
-		var t Token
-		if err := scanToken(rows, &t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return listAll(ctx, s, q+" ORDER BY id DESC", args, scanToken)
 }

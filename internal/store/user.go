@@ -11,7 +11,7 @@ import (
 const userColumns = "id, email, name, role, supplier_id, disabled_at, last_login_at, created_at, updated_at, version"
 
 // scanUser scans userColumns, then any extra columns into extra.
-func scanUser(sc interface{ Scan(...any) error }, u *qms.User, extra ...any) error {
+func scanUser(sc scanner, u *qms.User, extra ...any) error {
 	var supplier sql.NullInt64
 	var disabled, last sql.NullTime
 	dest := append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &supplier, &disabled, &last, &u.CreatedAt, &u.UpdatedAt, &u.Version}, extra...)
@@ -180,35 +180,13 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]qms.User, int64,
 	if f.After > 0 {
 		where, args = append(where, "id > ?"), append(args, f.After)
 	}
-	limit := clampLimit(f.Limit)
 	q := "SELECT " + userColumns + " FROM users"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY id LIMIT ?"
-	args = append(args, limit+1)
-	rows, err := s.r.QueryContext(ctx, s.q(q), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []qms.User
-	for rows.Next() {
-		var u qms.User
-		if err := scanUser(rows, &u); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	var next int64
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].ID
-	}
-	return out, next, nil
+	return listPage(ctx, s, q+" ORDER BY id LIMIT ?", args, f.Limit,
+		func(sc scanner, u *qms.User) error { return scanUser(sc, u) },
+		func(u *qms.User) int64 { return u.ID })
 }
 
 func escapeLike(s string) string {
