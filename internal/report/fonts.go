@@ -109,14 +109,7 @@ func (f *face) advance(buf *sfnt.Buffer, r rune) (float64, bool) {
 // cannot read font collections (.ttc). The CJK font file is only read in
 // full when a document first needs it.
 func LoadFonts(cjkPath string, log *slog.Logger) (*Fonts, error) {
-	if log == nil {
-		log = slog.Default()
-	}
-	fs := &Fonts{
-		sans:     &face{name: "dejavu", embed: dejaVuSans},
-		sansBold: &face{name: "dejavu", bold: true, embed: dejaVuSansBold},
-		log:      log,
-	}
+	fs := newFonts(log)
 	if cjkPath != "" {
 		if err := CheckFontFile(cjkPath); err != nil {
 			return nil, err
@@ -136,6 +129,18 @@ func LoadFonts(cjkPath string, log *slog.Logger) (*Fonts, error) {
 		}
 	}
 	return fs, nil
+}
+
+// newFonts returns the embedded fonts without a CJK font.
+func newFonts(log *slog.Logger) *Fonts {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Fonts{
+		sans:     &face{name: "dejavu", embed: dejaVuSans},
+		sansBold: &face{name: "dejavu", bold: true, embed: dejaVuSansBold},
+		log:      log,
+	}
 }
 
 // CJKFont returns the path of the CJK font in use, or "" when there is none.

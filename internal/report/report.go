@@ -254,19 +254,6 @@ func (d *Document) setDraw(c chart.Color) { d.pdf.SetDrawColor(int(c.R), int(c.G
 func (d *Document) header() {
 	p := d.pdf
 	d.curFace = nil
-	if d.opt.Watermark != "" {
-		st := style{size: 64, bold: true, color: chart.Color{R: 0xee, G: 0xee, B: 0xee}}
-		gs := d.glyphs(d.opt.Watermark, true)
-		if w := width(gs, st.size); w > 240 {
-			st.size *= 240 / w
-		}
-		w := width(gs, st.size)
-		p.TransformBegin()
-		p.TransformRotate(54.7, pageW/2, pageH/2) // along the diagonal
-		d.drawLine(gs, pageW/2-w/2, pageH/2+st.size*ptMM*0.35, st)
-		p.TransformEnd()
-		d.curFace = nil
-	}
 	x := marginX
 	if d.logo != nil && d.logo.ok {
 		w, h := fit(d.logo.w, d.logo.h, 32, 14)
@@ -330,7 +317,30 @@ func (d *Document) footers() {
 			d.textBox(gen, marginX+third, y, third, style{size: sizeSmall, color: colMuted}, Center)
 		}
 		d.textBox(fmt.Sprintf("Page %d of %d", i, n), pageW-marginX-third, y, third, style{size: sizeSmall, color: colMuted}, Right)
+		d.watermark()
 	}
+}
+
+// watermark prints Options.Watermark large, diagonal and translucent over
+// the page, so that it shows over tables and photos too.
+func (d *Document) watermark() {
+	if d.opt.Watermark == "" {
+		return
+	}
+	p := d.pdf
+	st := style{size: 64, bold: true, color: chart.Color{R: 0x9a, G: 0x9a, B: 0x9a}}
+	gs := d.glyphs(d.opt.Watermark, true)
+	if w := width(gs, st.size); w > 240 {
+		st.size *= 240 / w
+	}
+	w := width(gs, st.size)
+	p.SetAlpha(0.22, "Normal")
+	p.TransformBegin()
+	p.TransformRotate(54.7, pageW/2, pageH/2) // along the diagonal
+	d.drawLine(gs, pageW/2-w/2, pageH/2+st.size*ptMM*0.35, st)
+	p.TransformEnd()
+	p.SetAlpha(1, "Normal")
+	d.curFace = nil // Q restored the font in force before q
 }
 
 // Write finishes the document and writes the PDF to w. It returns the
