@@ -157,31 +157,32 @@ func (c *Characteristic) InTolerance(value float64) bool {
 }
 
 // Plausible reports whether a reading can be a measurement of the
-// characteristic at all: finite and within ten times the larger of the
-// tolerance band and the reference value around the reference (the
-// nominal, or the middle or the one limit). A reading of 5000 for a
-// 50 ± 0.2 mm length is a typing error, not an out-of-tolerance part.
+// characteristic at all, rather than a typing error or a reading in another
+// unit (5000 or 1200 for a 120 ± 0.5 mm length). It must be a finite number
+// and, for a two-sided tolerance, lie within one reference size (or ten
+// tolerance bands, if larger) of the reference value (the nominal, or the
+// middle of the limits); for a maximum only, be at most ten times the
+// maximum in size; for a minimum only (a pull force), at most a hundred
+// times the minimum.
 func (c *Characteristic) Plausible(value float64) bool {
 	if math.IsNaN(value) || math.IsInf(value, 0) {
 		return false
 	}
+	const tiny = 1e-9
 	lo, hi := c.Limits()
-	var ref, band float64
 	switch {
-	case c.Nominal != nil:
-		ref = *c.Nominal
 	case lo != nil && hi != nil:
-		ref = (*lo + *hi) / 2
-	case lo != nil:
-		ref = *lo
+		ref := (*lo + *hi) / 2
+		if c.Nominal != nil {
+			ref = *c.Nominal
+		}
+		return math.Abs(value-ref) <= math.Max(math.Max(10*(*hi-*lo), math.Abs(ref)), tiny)
 	case hi != nil:
-		ref = *hi
+		return math.Abs(value) <= 10*math.Max(math.Abs(*hi), tiny)
+	case lo != nil:
+		return math.Abs(value) <= 100*math.Max(math.Abs(*lo), tiny)
 	}
-	if lo != nil && hi != nil {
-		band = *hi - *lo
-	}
-	w := 10 * math.Max(math.Max(band, math.Abs(ref)), 1e-9)
-	return math.Abs(value-ref) <= w
+	return true
 }
 
 // NormalizeUnit folds a unit of measure for comparison: trimmed, lower
