@@ -121,7 +121,9 @@ func TestPlanValidation(t *testing.T) {
 		{"no classes", func(p *inspection.Plan) { p.Classes = nil }, "classes"},
 		{"AQL above 10 counting defectives", func(p *inspection.Plan) { p.Classes = classes{{Class: minor, AQL: aql("15")}} }, "classes.0.aql"},
 		{"zero tolerance with AQL", func(p *inspection.Plan) { p.Classes = classes{{Class: crit, AQL: aql("0.1"), ZeroTolerance: true}} }, "classes.0.aql"},
-		{"class twice", func(p *inspection.Plan) { p.Classes = classes{{Class: major, AQL: aql("1.0")}, {Class: major, AQL: aql("2.5")}} }, "classes.1.class"},
+		{"class twice", func(p *inspection.Plan) {
+			p.Classes = classes{{Class: major, AQL: aql("1.0")}, {Class: major, AQL: aql("2.5")}}
+		}, "classes.1.class"},
 		{"standard", func(p *inspection.Plan) { p.Standard = 0 }, "standard"},
 		{"level", func(p *inspection.Plan) { p.Level = 0 }, "level"},
 		{"nobody inspects", func(p *inspection.Plan) { p.Inspectors = inspection.Inspectors{} }, "inspectors"},
@@ -301,7 +303,9 @@ func TestFirstArticle(t *testing.T) {
 	in.FAIPieces = 3
 	r := &recorder{in: in}
 	yes, no := true, false
-	fai := func(f inspection.FAIEntry) *inspection.Entry { return r.add(inspection.Entry{Kind: inspection.EntryFAI, FAI: &f}) }
+	fai := func(f inspection.FAIEntry) *inspection.Entry {
+		return r.add(inspection.Entry{Kind: inspection.EntryFAI, FAI: &f})
+	}
 	fai(inspection.FAIEntry{Characteristic: 1, Values: []float64{120.1, 119.8, 120.4}, Gauge: "caliper CAL-07"})
 	res := r.eval()
 	if res.Verdict != inspection.VerdictIncomplete || len(res.FAI) != 7 || res.FAI[0].Pass == nil || !*res.FAI[0].Pass || res.FAI[1].Pass != nil {
