@@ -243,6 +243,17 @@ func (c *Chart) Layout(w, h, size float64) Scene {
 		left += line
 	}
 	right := pad + size
+	// Without a secondary axis, labels of horizontal reference lines go in
+	// the right margin, clear of the data.
+	refsOutside := false
+	if c.Y2 == nil {
+		for _, ref := range c.Refs {
+			if !ref.Vertical && ref.Label != "" {
+				refsOutside = true
+				right = math.Max(right, pad+TextWidth(ref.Label, size)+size*0.4)
+			}
+		}
+	}
 	var y2p axisPlan
 	if c.Y2 != nil {
 		y2p = planAxis(c.Y2, y2r, nY, size)
@@ -461,7 +472,11 @@ func (c *Chart) Layout(w, h, size float64) Scene {
 		}
 		y := yscale.at(ref.Value)
 		add(Shape{Kind: ShapeLine, Class: class, Points: []XY{{px0, y}, {px1, y}}, Stroke: col, Width: size * 0.1, Dash: dash})
-		if ref.Label != "" {
+		switch {
+		case ref.Label == "":
+		case refsOutside:
+			add(text("ref-label", ref.Label, px1+size*0.4, y+size*0.35, Start, col))
+		default:
 			add(text("ref-label", ref.Label, px1-size*0.3, y-size*0.3, End, col))
 		}
 	}

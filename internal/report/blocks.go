@@ -78,22 +78,24 @@ func (d *Document) KeyValues(fields []Field, columns int) {
 }
 
 // Result adds a prominent verdict box, for example "Overall result" with
-// "PASS" in green, and an optional note beside it.
+// "PASS" in green, and an optional note below it.
 func (d *Document) Result(label, verdict string, tone Tone, note string) {
-	const h = 14.0
+	const boxW = 55.0
+	lst := style{size: sizeSub, bold: true, color: colInk}
+	vst := style{size: 15, bold: true, color: colWhite}
+	lh := d.measure(label, contentW-boxW-6, lst)
+	vh := d.measure(verdict, boxW-4, vst)
+	h := max(14, lh+6, vh+6)
 	d.ensure(h + 4)
 	p := d.pdf
-	boxW := 55.0
 	d.setFill(tone.tint())
 	d.setDraw(tone.solid())
 	p.SetLineWidth(0.6)
 	p.Rect(marginX, d.y, contentW, h, "FD")
 	d.setFill(tone.solid())
 	p.Rect(marginX+contentW-boxW, d.y, boxW, h, "F")
-	lst := style{size: sizeSub, bold: true, color: colInk}
-	d.textBox(label, marginX+3, d.y+(h-lineHeight(lst.size))/2, contentW-boxW-6, lst, Left)
-	vst := style{size: 15, bold: true, color: colWhite}
-	d.textBox(verdict, marginX+contentW-boxW, d.y+(h-lineHeight(vst.size))/2+0.4, boxW, vst, Center)
+	d.textBox(label, marginX+3, d.y+(h-lh)/2, contentW-boxW-6, lst, Left)
+	d.textBox(verdict, marginX+contentW-boxW+2, d.y+(h-vh)/2+0.4, boxW-4, vst, Center)
 	d.y += h + 2
 	if note != "" {
 		d.Note(note)

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -146,8 +147,9 @@ type Options struct {
 	// for example "DRAFT" or "SUPERSEDED".
 	Watermark string
 	// Generated is when the report was generated (the caller's clock): it
-	// is printed in the footer and is the PDF's creation date. Formatted in
-	// its own location.
+	// is printed in the footer, formatted in its own location, and is the
+	// PDF's creation date. When zero nothing is printed and fpdf dates the
+	// PDF when it is written.
 	Generated time.Time
 	// Author and Subject go into the PDF's metadata.
 	Author, Subject string
@@ -162,6 +164,7 @@ type Document struct {
 	pdf    *fpdf.Fpdf
 	y      float64 // top of the next block on the current page
 	err    error
+	done   bool // written
 	logo   *imageRef
 	images map[string]*imageRef
 
@@ -183,7 +186,7 @@ func New(opt Options) *Document {
 		added:      map[*face]bool{},
 	}
 	if d.fonts == nil {
-		d.fonts, _ = LoadFonts("", nil)
+		d.fonts = newFonts(nil) // to lay out without failing; Write returns the error
 		d.fail(errors.New("report: Options.Fonts is nil"))
 	}
 	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: pageW, Ht: pageH}})
@@ -275,8 +278,17 @@ func (d *Document) header() {
 	if w := d.textWidth(d.opt.Title, st); w > tw {
 		st.size = max(9, st.size*tw/w)
 	}
+	// A title too long for one line at 9 pt takes two, the second cut
+	// with an ellipsis if need be.
 	lines := wrap(d.glyphs(d.opt.Title, true), st.size, tw)
-	d.drawLine(lines[0], x, headerTop+ascent(st.size)+0.5, st)
+	if len(lines) > 2 {
+		lines = [][]glyph{lines[0], d.ellipsize(lines[1], st, tw)}
+	}
+	titleH := 0.0
+	for i, l := range lines {
+		d.drawLine(l, x, headerTop+float64(i)*lineHeight(st.size)+ascent(st.size)+0.5, st)
+		titleH += lineHeight(st.size)
+	}
 	var sub []string
 	if d.opt.Number != "" {
 		sub = append(sub, "Report No. "+d.opt.Number)
@@ -287,11 +299,25 @@ func (d *Document) header() {
 	if len(sub) > 0 {
 		sst := style{size: 8.5, color: colMuted}
 		l := wrap(d.glyphs(strings.Join(sub, "  ·  "), false), sst.size, tw)
-		d.drawLine(l[0], x, headerTop+lineHeight(st.size)+1.5+ascent(sst.size), sst)
+		if len(l) > 1 {
+			l[0] = d.ellipsize(l[0], sst, tw)
+		}
+		d.drawLine(l[0], x, headerTop+titleH+1.5+ascent(sst.size), sst)
 	}
 	d.setDraw(colAccent)
 	p.SetLineWidth(0.5)
 	p.Line(marginX, headerLine, pageW-marginX, headerLine)
+}
+
+// ellipsize shortens a line that is followed by more text so that it
+// ends in "…" within w mm.
+func (d *Document) ellipsize(l []glyph, st style, w float64) []glyph {
+	ell, _ := d.resolve('…', st.bold)
+	l = slices.Clone(l)
+	for len(l) > 0 && width(l, st.size)+width([]glyph{ell}, st.size) > w {
+		l = l[:len(l)-1]
+	}
+	return append(trimSpaces(l), ell)
 }
 
 // footers draws the footer of every page once the page count is known.
@@ -343,12 +369,18 @@ func (d *Document) watermark() {
 	d.curFace = nil // Q restored the font in force before q
 }
 
-// Write finishes the document and writes the PDF to w. It returns the
-// first error met while building it, if any; nothing is written then.
+// Write finishes the document and writes the PDF to w; call it once. It
+// returns the first error met while building the document, if any, and
+// nothing is written then. The same input gives the same bytes, except
+// that fpdf writes photos of equal pixel width in map order.
 func (d *Document) Write(w io.Writer) error {
 	if d.err != nil {
 		return d.err
 	}
+	if d.done {
+		return errors.New("report: document already written")
+	}
+	d.done = true
 	d.footers()
 	if d.err != nil {
 		return d.err

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -364,5 +365,32 @@ func TestVerdictTone(t *testing.T) {
 		if got := VerdictTone(v); got != want {
 			t.Errorf("VerdictTone(%q) = %v, want %v", v, got, want)
 		}
+	}
+}
+
+// TestConcurrentDocuments renders documents sharing one Fonts at once (run
+// with -race).
+func TestConcurrentDocuments(t *testing.T) {
+	fs := testFonts(t, nil)
+	errs := make(chan error, 4)
+	for i := range 4 {
+		go func() {
+			d := New(Options{Fonts: fs, Title: fmt.Sprintf("Report %d 报告", i), Generated: generated})
+			d.Paragraph("深圳精密五金有限公司 Nguyễn Văn Minh Ø 10 ± 0.05")
+			d.Signatures([]Signature{{Role: "检验员", Name: "王建国"}})
+			errs <- d.Write(io.Discard)
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	d := New(Options{Fonts: fs, Generated: generated})
+	if err := d.Write(io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Write(io.Discard); err == nil {
+		t.Error("a document was written twice")
 	}
 }
