@@ -30,6 +30,7 @@ type Config struct {
 	Workers         int           // background job workers per instance
 	PDFCJKFont      string        // TrueType font for CJK text in PDFs; empty: search known paths
 	Notify          Notify        // e-mail, links and webhooks (notify.go)
+	Files           Files         // file store: upload limit, S3 (blob.go)
 }
 
 // Default returns the configuration when nothing is set.
