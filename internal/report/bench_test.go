@@ -112,3 +112,16 @@ func BenchmarkRawFpdf40Photos(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/1e6, "MB/pdf")
 }
+
+// BenchmarkReportFreshFonts is the first report of a process: the fonts are
+// loaded (the 15 MB CJK font read from the page cache and parsed) each time.
+func BenchmarkReportFreshFonts(b *testing.B) {
+	testFonts(b, nil)
+	for b.Loop() {
+		fs, err := LoadFonts("", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		photoReport(b, fs, nil, io.Discard)
+	}
+}
