@@ -43,17 +43,3 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, a qms.Actor) erro
 	u.render(w, r, http.StatusOK, p)
 	return nil
 }
-
-type portalPage struct{ layout }
-
-func (*portalPage) template() string { return "portal" }
-
-// portal is the start page of supplier users; internal users go to the dashboard.
-func (u *UI) portal(w http.ResponseWriter, r *http.Request, a qms.Actor) error {
-	if qms.CanViewInternal(a) {
-		http.Redirect(w, r, home(a), http.StatusSeeOther)
-		return nil
-	}
-	u.render(w, r, http.StatusOK, &portalPage{layout{Title: "Supplier portal"}})
-	return nil
-}

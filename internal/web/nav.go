@@ -19,6 +19,10 @@ var navigation = []navEntry{
 	{"Dashboard", "/", qms.CanViewInternal},
 	{"Supplier portal", "/portal", isExternal},
 	// Modules go here as they arrive: suppliers, inspections, NCR/CAPA, documents.
+	{"Suppliers", "/suppliers", qms.CanViewInternal},
+	{"Expiring certificates", "/certificates/expiring", qms.CanViewInternal},
+	{"Approved suppliers", "/approved-suppliers", qms.CanViewInternal},
+	{"Supplier settings", "/settings/suppliers", qms.CanManageSettings},
 	{"Users", "/users", qms.CanListUsers},
 	{"Audit log", "/audit", qms.CanViewAuditLog},
 	{"My account", "/account", signedIn},
@@ -55,6 +59,8 @@ type quickLink struct {
 // quickLinks are the dashboard's shortcuts, each shown to those allowed.
 var quickLinks = []quickLink{
 	{"New user", "/users/new", "Invite a colleague or a supplier's quality contact.", qms.CanManageUsers},
+	{"Suppliers", "/suppliers", "Factories, their certificates, red flags and qualification.", qms.CanViewInternal},
+	{"Expiring certificates", "/certificates/expiring", "Certificates to renew, and those already expired.", qms.CanViewInternal},
 	{"Users", "/users", "Accounts, roles and who is disabled.", qms.CanListUsers},
 	{"Audit log", "/audit", "Every change: who, when, what, before and after.", qms.CanViewAuditLog},
 	{"My account", "/account", "Your details, password and API tokens.", signedIn},

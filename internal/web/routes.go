@@ -16,7 +16,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /logout", u.logout)
 
 	mux.Handle("GET /{$}", u.guard(signedIn, u.dashboard))
-	mux.Handle("GET /portal", u.guard(signedIn, u.portal))
+	mux.Handle("GET /portal", u.guard(signedIn, u.supplierPortal))
 
 	mux.Handle("GET /users", u.guard(qms.CanListUsers, u.userList))
 	mux.Handle("GET /users/new", u.guard(qms.CanManageUsers, u.userNew))
@@ -33,6 +33,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("POST /tokens/{id}/revoke", u.guard(signedIn, u.tokenRevoke))
 
 	mux.Handle("GET /audit", u.guard(qms.CanViewAuditLog, u.auditList))
+	u.registerSuppliers(mux)
 
 	mux.HandleFunc("/", u.notFound)
 }

@@ -441,7 +441,7 @@ func TestUserAdministration(t *testing.T) {
 		}
 		sam := ap.client()
 		sam.login("sam@example.com", m[1]).redirectsTo(t, "/portal")
-		sam.get("/portal").must(t, http.StatusOK, "supplier module")
+		sam.get("/portal").must(t, http.StatusOK, `id="portal-placeholder"`, "Sam Supplier")
 
 		// Field errors come back on the form.
 		c.post("/users", url.Values{"email": {"sam@example.com"}, "name": {""}, "role": {"viewer"}}).

@@ -45,14 +45,13 @@ func samplePages() []page {
 			Before: json.RawMessage(`{"id":2,"name":"old"}`)},
 	}
 	admin := qms.Actor{UserID: 1, Role: qms.RoleAdmin}
-	return []page{
+	return append([]page{
 		&loginPage{layout: layout{Title: "Sign in"}, Email: "a@example.com", Next: "/audit", Error: "wrong"},
 		&loginPage{layout: layout{Title: "Sign in", Flash: &flash{Kind: "success", Message: "You have signed out."}}},
 		&errorPage{layout: layout{Title: "Page not found"}, Status: 404, Message: "There is no page", Home: "/"},
 		&dashboardPage{layout: layout{Title: "Dashboard"}, Links: quickLinks, Recent: auditRows(events, admin),
 			Modules: []moduleCard{{Title: "Suppliers", Path: "/suppliers", Description: "Factories and certificates"}}},
 		&dashboardPage{layout: layout{Title: "Dashboard"}},
-		&portalPage{layout{Title: "Supplier portal"}},
 		&userListPage{layout: layout{Title: "Users"}, Query: "张", Role: qms.RoleViewer, Roles: qms.Roles,
 			Users: []qms.User{*user, *plain}, NextURL: "/users?after=4", FirstURL: "/users", CanManage: true},
 		&userListPage{layout: layout{Title: "Users"}, Roles: qms.Roles},
@@ -68,7 +67,7 @@ func samplePages() []page {
 		&auditPage{layout: layout{Title: "Audit log"}, Query: auditQuery{EntityType: "user", From: "2026-01-01"}, Types: auditTypes,
 			Events: auditRows(events, admin), NextURL: "/audit?before=1", FirstURL: "/audit"},
 		&auditPage{layout: layout{Title: "Audit log"}, Errors: map[string]string{"from": "must be a date"}},
-	}
+	}, supplierSamplePages()...)
 }
 
 // TestTemplatesRender executes every page template with sample data, signed
