@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 )
 
 // Point is one data point. On a categorical axis X is the category index.
@@ -93,7 +94,8 @@ type Chart struct {
 	// "oc"); the SVG root gets the class chart-<Kind>.
 	Kind string
 	// ID prefixes the ids of the SVG title and description (for
-	// aria-labelledby); derived from the content when empty.
+	// aria-labelledby); derived from the kind, title and series when
+	// empty. Set it when one page shows two charts alike in those.
 	ID      string
 	Title   string
 	Desc    string // text alternative; a summary is generated when empty
@@ -241,10 +243,16 @@ type Limits struct {
 }
 
 // Control charts values in order (labels name the subgroups) with the
-// centre line and control limits; points beyond a limit are highlighted
+// centre line and control limits (subgroups are numbered from 1 when labels
+// is empty); points beyond a limit are highlighted
 // (points already highlighted by the caller, for example by a run rule, stay
 // highlighted).
 func Control(title string, labels []string, values []float64, lim Limits) *Chart {
+	if len(labels) == 0 {
+		for i := range values {
+			labels = append(labels, strconv.Itoa(i+1))
+		}
+	}
 	pts := Values(values)
 	for i := range pts {
 		if i < len(labels) {

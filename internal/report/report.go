@@ -11,9 +11,10 @@
 // Chinese, Japanese and Korean, and each run of text takes the font that
 // covers it, so "深圳精密 Co., Ltd. Ø 10 ± 0.05" prints whole.
 //
-// Rendering is pure: data in, PDF out to an io.Writer. The package never
-// touches the database, reads no clock (the caller passes the generation
-// time) and reads no files except the CJK font named in LoadFonts.
+// Rendering is pure: data in, PDF out to an io.Writer. The package reads no
+// clock (the caller passes the generation time) and no files except the
+// CJK font LoadFonts finds; it must not import database/sql, internal/store
+// or net/http. Tests check PDFs with the helpers of report/pdftest.
 package report
 
 import (
