@@ -72,6 +72,7 @@ func (a *API) routes() {
 	a.registerUsers()
 	a.registerTokens()
 	a.registerAudit()
+	a.registerSampling()
 }
 
 // config is the huma configuration: OpenAPI 3.1 at /openapi.json (and
