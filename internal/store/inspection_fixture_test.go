@@ -84,8 +84,8 @@ func newInspFixture(t *testing.T, s *store.Store) *inspFixture {
 			return err
 		}
 		f.plan = &inspection.Plan{ProductID: f.product.ID, Standard: sampling.ISO2859, Level: sampling.LevelII,
-			Classes: []inspection.ClassAQL{{Class: inspection.Critical, ZeroTolerance: true}, {Class: inspection.Major, AQL: mustAQL("2.5")}, {Class: inspection.Minor, AQL: mustAQL("4.0")}},
-			Stages:  []inspection.StageRule{{Kind: inspection.KindInProcess}, {Kind: inspection.KindPreShipment}, {Kind: inspection.KindContainerLoading}},
+			Classes:    []inspection.ClassAQL{{Class: inspection.Critical, ZeroTolerance: true}, {Class: inspection.Major, AQL: mustAQL("2.5")}, {Class: inspection.Minor, AQL: mustAQL("4.0")}},
+			Stages:     []inspection.StageRule{{Kind: inspection.KindInProcess}, {Kind: inspection.KindPreShipment}, {Kind: inspection.KindContainerLoading}},
 			Inspectors: inspection.Inspectors{Internal: true, ThirdParty: true}, ReducedApproved: true}
 		return tx.CreatePlan(f.plan)
 	})
