@@ -26,6 +26,7 @@ import (
 
 	"qms/internal/account"
 	"qms/internal/auth"
+	"qms/internal/blob"
 	"qms/internal/qms"
 	"qms/internal/store"
 )
@@ -48,6 +49,7 @@ type API struct {
 	log      *slog.Logger
 	accounts *account.Service
 	huma     huma.API
+	files    *blob.Service // stored files; set with WithFiles (files.go)
 }
 
 // New returns the API over the given store and authentication service.
@@ -73,6 +75,7 @@ func (a *API) routes() {
 	a.registerTokens()
 	a.registerAudit()
 	a.registerSampling()
+	a.registerFiles()
 }
 
 // config is the huma configuration: OpenAPI 3.1 at /openapi.json (and

@@ -173,12 +173,20 @@ func TestScenarios(t *testing.T) {
 	})
 }
 
+// testedElsewhere names operations ("METHOD /path" as in the OpenAPI
+// document) whose role matrix is in another test, for example because they
+// take multipart bodies; the value names that test.
+var testedElsewhere = map[string]string{}
+
 // TestScenarioMatrixCoversEveryOperation keeps the matrix in step with the
 // operations in the OpenAPI document.
 func TestScenarioMatrixCoversEveryOperation(t *testing.T) {
 	doc := openAPIDoc(t)
 	for path, ops := range doc.Paths {
 		for method := range ops {
+			if testedElsewhere[strings.ToUpper(method)+" "+path] != "" {
+				continue
+			}
 			covered := slices.ContainsFunc(matrix, func(a access) bool {
 				p, _, _ := strings.Cut(a.path, "?")
 				p = strings.NewReplacer("{subject}", "{id}", "{me}", "{id}", "{token:{who}-spare}", "{id}", "{token:auditor-spare}", "{id}").Replace(p)

@@ -8,6 +8,7 @@ import (
 
 	"qms/internal/api"
 	"qms/internal/auth"
+	"qms/internal/blob"
 	"qms/internal/config"
 	"qms/internal/demo"
 	"qms/internal/jobs"
@@ -42,6 +43,11 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 			log.Error("close database", "err", err)
 		}
 	}()
+	blobs, err := blob.Open(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	files := blob.NewService(st, blobs, c.Files.MaxBytes())
 	if c.Demo {
 		if err := demo.Load(ctx, st, env.Stdout); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
@@ -64,8 +70,8 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 		Log:            log,
 		TrustedOrigins: c.TrustedOrigins,
 		Surfaces: []server.Surface{
-			web.New(st, authSvc, log),
-			api.New(st, authSvc, log),
+			web.New(st, authSvc, log).WithFiles(files),
+			api.New(st, authSvc, log).WithFiles(files),
 		},
 	})
 	if err != nil {

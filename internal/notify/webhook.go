@@ -130,11 +130,11 @@ func refused(ip netip.Addr, allowLoopback bool) string {
 		return why + " (" + ip.String() + ")"
 	}
 	switch {
-	case ip.IsLinkLocalUnicast(), ip.IsLinkLocalMulticast():
+	case ip.IsLinkLocalUnicast():
 		return "a link-local address (" + ip.String() + "), where cloud metadata services live"
 	case ip.IsUnspecified(), ip.Is4() && ip.As4()[0] == 0:
 		return "an unspecified address (" + ip.String() + ")"
-	case ip.IsMulticast(), ip.IsInterfaceLocalMulticast(), ip == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
+	case ip.IsMulticast(), ip == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
 		return "a multicast or broadcast address (" + ip.String() + ")"
 	case ip.IsLoopback() && !allowLoopback:
 		return "a loopback address (" + ip.String() + "); set QMS_WEBHOOK_ALLOW_LOOPBACK=true to allow it for development"

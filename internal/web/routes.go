@@ -34,6 +34,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 
 	mux.Handle("GET /audit", u.guard(qms.CanViewAuditLog, u.auditList))
 	u.registerSuppliers(mux)
+	u.registerFiles(mux)
 
 	mux.HandleFunc("/", u.notFound)
 }

@@ -17,6 +17,7 @@ import (
 
 	"qms/internal/account"
 	"qms/internal/auth"
+	"qms/internal/blob"
 	"qms/internal/store"
 )
 
@@ -27,6 +28,7 @@ type UI struct {
 	log     *slog.Logger
 	assets  *assets
 	pages   map[string]*template.Template
+	files   *blob.Service // stored files; set with WithFiles (file.go)
 }
 
 // New returns the web interface. It parses the embedded templates and hashes
