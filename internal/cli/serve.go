@@ -12,6 +12,7 @@ import (
 	"qms/internal/config"
 	"qms/internal/demo"
 	"qms/internal/jobs"
+	"qms/internal/notify"
 	"qms/internal/server"
 	"qms/internal/web"
 )
@@ -63,6 +64,11 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 
 	runner := jobs.NewRunner(st, log, c.Workers)
 	jobs.RegisterFoundation(runner, st, c)
+	channels, err := notify.New(st, c.Notify, log)
+	if err != nil {
+		return err
+	}
+	channels.Register(runner)
 
 	h, err := server.Handler(server.Options{
 		Store:          st,
