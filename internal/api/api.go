@@ -74,6 +74,8 @@ func (a *API) routes() {
 	a.registerUsers()
 	a.registerTokens()
 	a.registerAudit()
+	a.registerSuppliers()
+	a.registerCertificates()
 	a.registerSampling()
 	a.registerFiles()
 }

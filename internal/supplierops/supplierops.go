@@ -79,7 +79,8 @@ func (s *Service) ListSuppliers(ctx context.Context, f store.SupplierFilter) (*s
 			if err != nil {
 				return err
 			}
-			if sup.VoidedAt == nil || f.IncludeVoided {
+			if sup.VoidedAt == nil {
+				sup.Notes = ""
 				page.Items, page.Total = []supplier.Supplier{*sup}, 1
 			}
 			return nil
@@ -118,6 +119,12 @@ func (s *Service) Supplier(ctx context.Context, id int64) (*supplier.Supplier, e
 		sup, err = tx.Supplier(id)
 		return err
 	})
+	if err == nil && external(a) {
+		if sup.VoidedAt != nil {
+			return nil, notFound("supplier")
+		}
+		sup.Notes = ""
+	}
 	return sup, err
 }
 
@@ -139,6 +146,9 @@ func (s *Service) SupplierDetail(ctx context.Context, id int64) (*store.Supplier
 		return nil, err
 	}
 	if external(a) {
+		if d.Supplier.VoidedAt != nil {
+			return nil, notFound("supplier")
+		}
 		redactSupplier(d)
 	}
 	return d, nil
