@@ -213,13 +213,8 @@ const (
 	GroupCategory = "category" // per product category
 )
 
-// RejectionRates returns the lot rejection rate and PPM of the lots
-// matching f, grouped by group (one of the Group* constants), ordered by
-// the group key: lots, lots rejected (failed, or pending and not
-// accepted), units inspected, defective units and defects per class. Each
-// query is answered from lot_results' covering indexes. Returns invalid
-// for an unknown group.
-func (tx *Tx) RejectionRates(f LotResultFilter, group string) ([]inspection.Rate, error) {
+// rateQuery builds the query of RejectionRates.
+func (tx *Tx) rateQuery(f LotResultFilter, group string) (string, []any, error) {
 	var key string
 	switch group {
 	case GroupTotal:
@@ -240,7 +235,7 @@ func (tx *Tx) RejectionRates(f LotResultFilter, group string) ([]inspection.Rate
 	case GroupCategory:
 		key = "category"
 	default:
-		return nil, &qms.Error{Kind: qms.KindInvalid, Message: "Unknown grouping",
+		return "", nil, &qms.Error{Kind: qms.KindInvalid, Message: "Unknown grouping",
 			Fields: map[string]string{"group": "must be empty, kind, month, supplier, site, product or category"}}
 	}
 	cond, args := f.where()
@@ -248,6 +243,21 @@ func (tx *Tx) RejectionRates(f LotResultFilter, group string) ([]inspection.Rate
 		COALESCE(SUM(critical_defects), 0), COALESCE(SUM(major_defects), 0), COALESCE(SUM(minor_defects), 0) FROM lot_results%s`, key, cond)
 	if group != GroupTotal {
 		q += " GROUP BY " + key + " ORDER BY " + key
+	}
+	return q, args, nil
+}
+
+// RejectionRates returns the lot rejection rate and PPM of the lots
+// matching f, grouped by group (one of the Group* constants), ordered by
+// the group key: lots, lots rejected (failed, or pending and not
+// accepted), units inspected, defective units and defects per class. The
+// queries read lot_results only, through its covering indexes per
+// supplier, site, product and date (RejectionRatesPlan shows the plan).
+// Returns invalid for an unknown group.
+func (tx *Tx) RejectionRates(f LotResultFilter, group string) ([]inspection.Rate, error) {
+	q, args, err := tx.rateQuery(f, group)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := scanAllTx(tx, q, args, func(sc scanner, r *inspection.Rate) error {
 		var k any
@@ -270,4 +280,44 @@ func (tx *Tx) RejectionRates(f LotResultFilter, group string) ([]inspection.Rate
 		return []inspection.Rate{}, nil
 	}
 	return rows, nil
+}
+
+// RejectionRatesPlan returns the database's query plan of
+// RejectionRates(f, group), one line per step, for diagnosis and
+// benchmarks. Returns invalid for an unknown group.
+func (tx *Tx) RejectionRatesPlan(f LotResultFilter, group string) (string, error) {
+	q, args, err := tx.rateQuery(f, group)
+	if err != nil {
+		return "", err
+	}
+	prefix := "EXPLAIN "
+	if tx.Dialect() == SQLite {
+		prefix = "EXPLAIN QUERY PLAN "
+	}
+	rows, err := tx.Query(prefix+q, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return "", err
+	}
+	var lines []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", err
+		}
+		last := vals[len(vals)-1]
+		if b, ok := last.([]byte); ok {
+			last = string(b)
+		}
+		lines = append(lines, fmt.Sprint(last))
+	}
+	return strings.Join(lines, "\n"), rows.Err()
 }

@@ -242,7 +242,8 @@ END;
 -- One row per decided inspection (or imported third-party result), with its
 -- counts pre-aggregated. rejected and resubmitted are 0/1 so that they sum.
 -- The covering indexes answer rejection rates and PPM per supplier, site,
--- product and period from the index alone.
+-- product and period from the index alone (voided_at is in them so that
+-- SQLite counts them as covering).
 CREATE TABLE lot_results (
     id                 INTEGER PRIMARY KEY,
     inspection_id      INTEGER UNIQUE REFERENCES inspections (id),
@@ -274,10 +275,10 @@ CREATE TABLE lot_results (
     created_at         TIMESTAMP NOT NULL
 );
 CREATE INDEX lot_results_supplier ON lot_results (supplier_id, inspected_on, kind, resubmitted, rejected, sample_size, defective_units,
-    critical_defects, major_defects, minor_defects) WHERE voided_at IS NULL;
+    critical_defects, major_defects, minor_defects, voided_at) WHERE voided_at IS NULL;
 CREATE INDEX lot_results_site ON lot_results (site_id, inspected_on, kind, resubmitted, rejected, sample_size, defective_units,
-    critical_defects, major_defects, minor_defects) WHERE voided_at IS NULL;
+    critical_defects, major_defects, minor_defects, voided_at) WHERE voided_at IS NULL;
 CREATE INDEX lot_results_product ON lot_results (product_id, inspected_on, kind, resubmitted, rejected, sample_size, defective_units,
-    critical_defects, major_defects, minor_defects) WHERE voided_at IS NULL;
+    critical_defects, major_defects, minor_defects, voided_at) WHERE voided_at IS NULL;
 CREATE INDEX lot_results_date ON lot_results (inspected_on, kind, resubmitted, rejected, sample_size, defective_units,
-    critical_defects, major_defects, minor_defects) WHERE voided_at IS NULL;
+    critical_defects, major_defects, minor_defects, voided_at) WHERE voided_at IS NULL;
