@@ -272,7 +272,8 @@ func (tx *Tx) loadRefs(in *inspection.Inspection, keepSpec bool) (*bookingRefs, 
 // and, for a pre-shipment inspection, the first-article gate (an approved
 // FAI for the product, site and spec revision, no two-year lapse). A gate
 // that blocks is passed only with an override in overrides (a quality
-// manager's, with a reason), recorded on the inspection. A sampled kind
+// manager's, with a reason), recorded on the inspection; overrides of
+// gates that do not block are not recorded. A sampled kind
 // gets its sampling plan from the product's plan (the supplier x product
 // plan first) with the switching severity in force per class, snapshotted:
 // nothing recomputes it later. Booking is refused while acceptance
@@ -519,7 +520,7 @@ func (tx *Tx) UpdateInspection(in *inspection.Inspection, expected int64, reason
 	if err := next.Validate(); err != nil {
 		return err
 	}
-	if next.Inspector != before.Inspector || !sameUser(next.Inspector.UserID, before.Inspector.UserID) {
+	if x, y := next.Inspector, before.Inspector; x.Name != y.Name || x.Agency != y.Agency || !sameUser(x.UserID, y.UserID) {
 		if _, err := tx.loadRefs(&next, true); err != nil {
 			return err
 		}

@@ -239,9 +239,13 @@ func (tx *Tx) RecordEntry(e *inspection.Entry) (created bool, err error) {
 		return false, err
 	}
 	if in.Status == inspection.StatusPlanned {
-		if _, err := tx.Exec(`UPDATE inspections SET status = 'in_progress', started_at = ?, updated_at = ?, version = version + 1
-			WHERE id = ? AND status = 'planned'`, tx.Now, tx.Now, in.ID); err != nil {
+		res, err := tx.Exec(`UPDATE inspections SET status = 'in_progress', started_at = ?, updated_at = ?, version = version + 1
+			WHERE id = ? AND status = 'planned'`, tx.Now, tx.Now, in.ID)
+		if err != nil {
 			return false, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return true, err // another recorder started it meanwhile
 		}
 		after, err := tx.Inspection(in.ID)
 		if err != nil {

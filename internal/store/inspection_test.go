@@ -655,6 +655,15 @@ func TestConcurrentRecorders(t *testing.T) {
 		if cur.Status != inspection.StatusInProgress || cur.Version != 2 {
 			t.Errorf("status %s version %d: started once", cur.Status, cur.Version)
 		}
+		starts := 0
+		for _, ev := range auditOf(t, s, "inspection", in.ID) {
+			if ev.Action == "start" {
+				starts++
+			}
+		}
+		if starts != 1 {
+			t.Errorf("%d start events", starts)
+		}
 		// Optimistic concurrency on the header: of two edits from the same
 		// version, the second is refused.
 		a, b := *cur, *cur
