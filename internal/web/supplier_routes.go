@@ -24,7 +24,7 @@ import (
 // record take any signed-in user and leave the decision to supplierops
 // (not found for a supplier user's foreign record, forbidden for a role
 // that may not act).
-func (u *UI) registerSuppliers(mux *http.ServeMux) {
+func (u *UI) registerSuppliers(mux router) {
 	mux.Handle("GET /suppliers", u.guard(signedIn, u.supplierList))
 	mux.Handle("GET /suppliers.csv", u.guard(signedIn, u.supplierCSV))
 	mux.Handle("GET /suppliers/new", u.guard(qms.CanEditQualityRecords, u.supplierNew))
@@ -69,6 +69,11 @@ func (u *UI) registerSuppliers(mux *http.ServeMux) {
 	mux.Handle("GET /portal/certificates/new", u.guard(isExternal, u.portalCertificateNew))
 	mux.Handle("POST /portal/certificates", u.guard(isExternal, u.portalCertificateCreate))
 	mux.Handle("GET /portal/certificates/{id}", u.guard(signedIn, u.portalCertificateShow))
+}
+
+// router is where routes are registered: an *http.ServeMux.
+type router interface {
+	Handle(pattern string, h http.Handler)
 }
 
 // ops returns the supplier operations over the UI's store.

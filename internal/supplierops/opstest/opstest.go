@@ -7,6 +7,8 @@ package opstest
 
 import (
 	"context"
+	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -33,6 +35,7 @@ type Party struct {
 type World struct {
 	A, B  Party
 	Users map[qms.Role]*qms.User // one internal user per role; Users[RoleSupplier] is A's
+	n     int                    // counter for fresh records
 }
 
 // Day returns the date n days from today (UTC).
@@ -129,4 +132,135 @@ func party(tx *store.Tx, name, latin, country, category, address, addressLatin, 
 		return p, err
 	}
 	return p, nil
+}
+
+// Placeholder matches the placeholders of Expand.
+var Placeholder = regexp.MustCompile(`\{[a-zA-Z:-]+\}`)
+
+// Expand fills in a path or body of a test request: ids of the fixture's records ({A}, {B},
+// {Bsite}, {Bcert}, {Bver}, {Bover}), current versions ({v:B}, {v:Bsite},
+// {v:Bcert}, {v:settings}, {v:UKAS}), a valid next status of B
+// ({next:B}), fresh records of B made for this one request
+// ({fresh-supplier}, {fresh-site}, {fresh-cert}, {fresh-submitted},
+// {fresh-ver}, {fresh-over}, {fresh-req}, {fresh-cat}, all at version 1),
+// the id of UKAS ({UKAS}) and the role name ({who}).
+// Fresh records are created as the system; {fresh-submitted} by B's
+// supplier user. It fails the test on any error.
+func (w *World) Expand(t testing.TB, st *store.Store, s, who string) string {
+	t.Helper()
+	sys := qms.WithActor(context.Background(), qms.Actor{Name: "test", Role: qms.RoleAdmin, Via: "system"})
+	return Placeholder.ReplaceAllStringFunc(s, func(p string) string {
+		id := func(n int64) string { return strconv.FormatInt(n, 10) }
+		w.n++
+		n := strconv.Itoa(w.n)
+		switch p {
+		case "{who}":
+			return who
+		case "{A}":
+			return id(w.A.Supplier.ID)
+		case "{B}":
+			return id(w.B.Supplier.ID)
+		case "{Bsite}":
+			return id(w.B.Site.ID)
+		case "{Bcert}":
+			return id(w.B.Certificate.ID)
+		case "{Bver}":
+			return id(w.B.Verification.ID)
+		case "{Bover}":
+			return id(w.B.Override.ID)
+		}
+		var out int64
+		var status supplier.Status
+		err := st.Update(sys, func(tx *store.Tx) error {
+			switch p {
+			case "{v:B}", "{next:B}":
+				s, err := tx.Supplier(w.B.Supplier.ID)
+				if err != nil {
+					return err
+				}
+				out = s.Version
+				for _, to := range supplier.Transitions[s.Status] {
+					if p == "{next:B}" && !supplier.NeedsGate(to) && to != supplier.StatusDisqualified {
+						status = to
+						break
+					}
+				}
+			case "{v:Bsite}":
+				s, err := tx.Site(w.B.Site.ID)
+				out = s.Version
+				return err
+			case "{v:Bcert}":
+				c, err := tx.Certificate(w.B.Certificate.ID)
+				if err == nil {
+					out = c.Version
+				}
+				return err
+			case "{v:settings}":
+				s, err := tx.SupplierSettings()
+				if err == nil {
+					out = s.Version
+				}
+				return err
+			case "{UKAS}", "{v:UKAS}":
+				bs, err := tx.AccreditationBodies()
+				for _, b := range bs {
+					if b.Code == "UKAS" {
+						out = map[bool]int64{true: b.ID, false: b.Version}[p == "{UKAS}"]
+					}
+				}
+				return err
+			case "{fresh-supplier}":
+				s := &supplier.Supplier{Name: "Victim " + n, Kind: supplier.KindManufacturer, Country: "DE"}
+				err := tx.CreateSupplier(s)
+				out = s.ID
+				return err
+			case "{fresh-site}":
+				s := &supplier.Site{SupplierID: w.B.Supplier.ID, Name: "Xưởng " + n, Address: "Lô " + n, Country: "VN"}
+				err := tx.CreateSite(s)
+				out = s.ID
+				return err
+			case "{fresh-cert}", "{fresh-submitted}":
+				c := *w.B.Certificate
+				c.ID, c.Number, c.SiteIDs = 0, "FRESH-"+n, []int64{w.B.Site.ID}
+				c.Standard, c.StandardVersion = c.StandardName(), ""
+				if p == "{fresh-submitted}" {
+					tx.Actor = qms.ActorOf(w.B.User, "session")
+				}
+				err := tx.CreateCertificate(&c)
+				out = c.ID
+				return err
+			case "{fresh-ver}":
+				v := &supplier.Verification{CertificateID: w.B.Certificate.ID, Method: supplier.MethodCBWebsite, CheckedOn: Day(-1),
+					Result: supplier.ResultVerifiedValid}
+				err := tx.AddVerification(v)
+				out = v.ID
+				return err
+			case "{fresh-over}":
+				o := &supplier.Override{SupplierID: w.B.Supplier.ID, Standard: "ISO 14001", Reason: "test", Until: Day(10)}
+				err := tx.CreateOverride(o)
+				out = o.ID
+				return err
+			case "{fresh-req}":
+				r := &supplier.Requirement{Standard: "EN 71-" + n}
+				err := tx.CreateRequirement(r)
+				out = r.ID
+				return err
+			case "{fresh-cat}":
+				c := &supplier.Category{Code: "cat_" + n, Name: "Category " + n}
+				err := tx.CreateCategory(c)
+				out = c.ID
+				return err
+			default:
+				t.Fatalf("unknown placeholder %s", p)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("expand %s: %v", p, err)
+		}
+		if status != "" {
+			return string(status)
+		}
+		return id(out)
+	})
 }
