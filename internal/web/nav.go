@@ -24,6 +24,7 @@ var navigation = []navEntry{
 	{"Approved suppliers", "/approved-suppliers", qms.CanViewInternal},
 	{"Supplier settings", "/settings/suppliers", qms.CanManageSettings},
 	{"Users", "/users", qms.CanListUsers},
+	{"Webhooks", "/webhooks", qms.CanManageWebhooks},
 	{"Audit log", "/audit", qms.CanViewAuditLog},
 	{"My account", "/account", signedIn},
 }

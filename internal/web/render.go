@@ -26,6 +26,7 @@ type layout struct {
 	Nav       []navLink
 	Flash     *flash
 	RequestID string
+	Unread    int // the signed-in user's unread notifications, on the bell
 }
 
 func (l *layout) base() *layout { return l }
@@ -68,6 +69,7 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, p page) 
 	if a, ok := qms.ActorFrom(r.Context()); ok {
 		l.Actor = &a
 		l.Nav = navFor(a, r.URL.Path)
+		l.Unread = u.unread(r.Context(), a)
 	}
 	l.RequestID = qms.RequestID(r.Context())
 	if l.Flash == nil {

@@ -35,6 +35,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("GET /audit", u.guard(qms.CanViewAuditLog, u.auditList))
 	u.registerSuppliers(mux)
 	u.registerFiles(mux)
+	u.registerNotifications(mux)
 
 	mux.HandleFunc("/", u.notFound)
 }
