@@ -42,6 +42,8 @@ var commands = map[string]command{
 	"audit":   {"verify the audit trail's hash chain; export it as JSON lines", runAudit},
 	"backup":  {"copy the SQLite database consistently while qms runs", runBackup},
 	"config":  {"print the effective configuration, secrets redacted", runConfig},
+
+	"supplier": {"import and export suppliers, sites and certificates as CSV", runSupplier},
 }
 
 // Version is set at build time with -ldflags "-X qms/internal/cli.Version=...".

@@ -13,9 +13,9 @@ import (
 // wrong one comes back as it was entered.
 type certForm struct {
 	Kind, Standard, Number, CertificationBody, AccreditationBody, Scope string
-	HolderName, HolderAddress                                          string
-	IssueDate, ExpiryDate, OriginalDate, LastSurveillanceDate          string
-	SiteIDs                                                            []int64
+	HolderName, HolderAddress                                           string
+	IssueDate, ExpiryDate, OriginalDate, LastSurveillanceDate           string
+	SiteIDs                                                             []int64
 }
 
 func certFormOf(c *supplier.Certificate) certForm {
@@ -139,7 +139,7 @@ func (u *UI) certificateNew(w http.ResponseWriter, r *http.Request, a qms.Actor)
 		return err
 	}
 	p := &certificateFormPage{layout: layout{Title: "New certificate for " + s.DisplayName()}, Supplier: s,
-		Form: certForm{Kind: string(supplier.KindManagementSystem), HolderName: firstOf(s.NameLatin, s.Name)},
+		Form:   certForm{Kind: string(supplier.KindManagementSystem), HolderName: firstOf(s.NameLatin, s.Name)},
 		Action: supplierPath(s.ID) + "/certificates", Cancel: supplierPath(s.ID)}
 	return u.showCertificateForm(w, r, http.StatusOK, p, nil)
 }

@@ -214,7 +214,9 @@ var (
 	regexpVersion = regexp.MustCompile(`id="status-form">\s*<input type="hidden" name="version" value="(\d+)">`)
 )
 
-func (m *recordingMux) Handle(pattern string, _ http.Handler) { m.patterns = append(m.patterns, pattern) }
+func (m *recordingMux) Handle(pattern string, _ http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+}
 
 func clipBody(s string) string {
 	if len(s) > 3000 {
