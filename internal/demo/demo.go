@@ -26,10 +26,8 @@ var Users = []account.NewUser{
 	{Email: "inspector2@demo.qms", Name: "李强 (Li Qiang)", Role: qms.RoleInspector},
 	{Email: "buyer@demo.qms", Name: "Jürgen Müller", Role: qms.RoleViewer},
 	{Email: "auditor@demo.qms", Name: "Trần Thị Lan", Role: qms.RoleAuditor},
-	{Email: "supplier@demo.qms", Name: "陈静 (Chen Jing), 深圳精密五金有限公司", Role: qms.RoleSupplier, SupplierID: ptr(1)},
+	{Email: "supplier@demo.qms", Name: "陈静 (Chen Jing), 深圳精密五金有限公司", Role: qms.RoleSupplier}, // of PortalSupplier
 }
-
-func ptr(v int64) *int64 { return &v }
 
 // Load fills a database that has no users yet with the demo data set and
 // prints how to sign in. It does nothing to a database that has users.
@@ -43,12 +41,27 @@ func Load(ctx context.Context, st *store.Store, out io.Writer) error {
 		return nil
 	}
 	ctx = qms.WithActor(ctx, qms.Actor{Name: "demo loader", Role: qms.RoleAdmin, Via: "system"})
+	portal, err := loadSuppliers(ctx, st) // before the users: the supplier user belongs to one
+	if err != nil {
+		return fmt.Errorf("demo suppliers: %w", err)
+	}
 	accounts := &account.Service{Store: st}
+	var supplierUser *qms.User
 	for _, u := range Users {
 		u.Password = Password
-		if _, _, err := accounts.CreateUser(ctx, u); err != nil {
+		if u.Role == qms.RoleSupplier {
+			u.SupplierID = &portal
+		}
+		created, _, err := accounts.CreateUser(ctx, u)
+		if err != nil {
 			return fmt.Errorf("demo user %s: %w", u.Email, err)
 		}
+		if created.Role == qms.RoleSupplier {
+			supplierUser = created
+		}
+	}
+	if err := loadSubmissions(ctx, st, supplierUser); err != nil {
+		return fmt.Errorf("demo certificate submission: %w", err)
 	}
 	fmt.Fprintf(out, "demo: loaded. Sign in as admin@demo.qms (or qm@, inspector@, buyer@, auditor@, supplier@demo.qms) with the password %s\n", Password)
 	return nil
