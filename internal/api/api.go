@@ -78,6 +78,8 @@ func (a *API) routes() {
 	a.registerCertificates()
 	a.registerSampling()
 	a.registerFiles()
+	a.registerNotifications()
+	a.registerWebhooks()
 }
 
 // config is the huma configuration: OpenAPI 3.1 at /openapi.json (and
