@@ -112,7 +112,7 @@ type DefectLine struct {
 // DefectCount is one line of the defect summary: how often a defect was
 // found, per class.
 type DefectCount struct {
-	Code, Description       string
+	Code, Description      string
 	Critical, Major, Minor int
 }
 

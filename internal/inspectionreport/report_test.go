@@ -103,8 +103,6 @@ func TestModel(t *testing.T) {
 	}
 }
 
-
-
 // TestPDF renders the sample report and checks its text (every key string,
 // Chinese and Vietnamese exactly), its page count and that no page is
 // blank.
