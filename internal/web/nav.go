@@ -23,6 +23,7 @@ var navigation = []navEntry{
 	{"Expiring certificates", "/certificates/expiring", qms.CanViewInternal},
 	{"Approved suppliers", "/approved-suppliers", qms.CanViewInternal},
 	{"Supplier settings", "/settings/suppliers", qms.CanManageSettings},
+	{"Sampling plan", "/sampling", qms.CanViewInternal},
 	{"Users", "/users", qms.CanListUsers},
 	{"Webhooks", "/webhooks", qms.CanManageWebhooks},
 	{"Audit log", "/audit", qms.CanViewAuditLog},

@@ -33,6 +33,9 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("POST /tokens/{id}/revoke", u.guard(signedIn, u.tokenRevoke))
 
 	mux.Handle("GET /audit", u.guard(qms.CanViewAuditLog, u.auditList))
+
+	mux.Handle("GET /sampling", u.guard(qms.CanViewInternal, u.samplingPage))
+	mux.Handle("GET /sampling/card", u.guard(qms.CanViewInternal, u.samplingCard))
 	u.registerSuppliers(mux)
 	u.registerFiles(mux)
 	u.registerNotifications(mux)
