@@ -13,18 +13,18 @@ import (
 
 // Notification is an in-app notification as the API shows it.
 type Notification struct {
-	ID        int64      `json:"id"`
-	Type      string     `json:"type" doc:"What happened, such as certificate.expiring."`
-	Subject   string     `json:"subject"`
-	Body      string     `json:"body,omitempty" doc:"Details in plain text, with line breaks."`
-	Entity    *Entity    `json:"entity,omitempty" doc:"The record it is about, if any."`
-	Link      string     `json:"link,omitempty" doc:"The path of the record's page in the web UI."`
-	CreatedAt time.Time  `json:"created_at"`
-	ReadAt    *time.Time `json:"read_at,omitempty" doc:"When it was marked read; absent while unread."`
+	ID        int64               `json:"id"`
+	Type      string              `json:"type" doc:"What happened, such as certificate.expiring."`
+	Subject   string              `json:"subject"`
+	Body      string              `json:"body,omitempty" doc:"Details in plain text, with line breaks."`
+	Entity    *NotificationEntity `json:"entity,omitempty" doc:"The record it is about, if any."`
+	Link      string              `json:"link,omitempty" doc:"The path of the record's page in the web UI."`
+	CreatedAt time.Time           `json:"created_at"`
+	ReadAt    *time.Time          `json:"read_at,omitempty" doc:"When it was marked read; absent while unread."`
 }
 
-// Entity names a record, as in the audit trail.
-type Entity struct {
+// NotificationEntity names the record a notification is about, as in the audit trail.
+type NotificationEntity struct {
 	Type string `json:"type"`
 	ID   int64  `json:"id"`
 }
@@ -32,7 +32,7 @@ type Entity struct {
 func notificationOut(n *store.Notification) Notification {
 	out := Notification{ID: n.ID, Type: n.Type, Subject: n.Subject, Body: n.Body, Link: n.Link, CreatedAt: n.CreatedAt, ReadAt: n.ReadAt}
 	if n.EntityType != "" {
-		out.Entity = &Entity{Type: n.EntityType, ID: n.EntityID}
+		out.Entity = &NotificationEntity{Type: n.EntityType, ID: n.EntityID}
 	}
 	return out
 }
