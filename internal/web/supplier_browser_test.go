@@ -77,7 +77,9 @@ func TestSupplierBrowser(t *testing.T) {
 			}
 			t.Logf("screenshot: %s", f)
 		}
-		set := func(sel, value string) chromedp.Action[chromedp.Void] { return chromedp.SetValue(chromedp.CSS(sel), value) }
+		set := func(sel, value string) chromedp.Action[chromedp.Void] {
+			return chromedp.SetValue(chromedp.CSS(sel), value)
+		}
 		// submit clicks a submit button and waits until the next page has loaded.
 		submit := func(what, sel string) {
 			t.Helper()
