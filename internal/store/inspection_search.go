@@ -13,7 +13,7 @@ import (
 // Zero fields do not filter.
 type InspectionSearch struct {
 	InspectionFilter
-	From, To qms.Date          // planned_on, inclusive
+	From, To qms.Date           // planned_on, inclusive
 	Verdict  inspection.Verdict // the reported verdict
 	// Kinds, when set, keeps only inspections of these kinds (Kind, when
 	// set, must be one of them).
