@@ -10,6 +10,7 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
+	"time"
 
 	"qms/internal/config"
 	"qms/internal/jobs"
@@ -49,10 +50,43 @@ func New(st *store.Store, c config.Notify, log *slog.Logger) (*Channels, error) 
 	return ch, nil
 }
 
-// Register installs the delivery handlers on r.
+// KindCleanup is the daily job that removes old notifications and
+// delivery logs.
+const KindCleanup = "notify.cleanup"
+
+// What the daily clean-up keeps: unread notifications always, read ones
+// for a year; deliveries still pending always, finished ones for 90 days.
+// Events are never removed: their keys stop reminders from being sent
+// again.
+const (
+	KeepReadNotifications = 365 * 24 * time.Hour
+	KeepDeliveries        = 90 * 24 * time.Hour
+)
+
+// Register installs the delivery handlers and the daily clean-up on r.
 func (c *Channels) Register(r *jobs.Runner) {
 	r.Handle(KindEmail, c.sendEmail)
 	r.Handle(KindWebhook, c.sendWebhook)
+	r.Handle(KindCleanup, c.cleanup)
+	r.Every(KindCleanup, 24*time.Hour, nil)
+}
+
+// cleanup is the handler of KindCleanup.
+func (c *Channels) cleanup(ctx context.Context, j *store.Job) error {
+	now := c.Store.Now()
+	n, e, w, err := c.Store.DeleteOldNotifications(ctx, now.Add(-KeepReadNotifications), now.Add(-KeepDeliveries))
+	if err != nil {
+		return err
+	}
+	c.log().Info("cleaned up notifications", "read_notifications", n, "emails", e, "webhook_deliveries", w)
+	return nil
+}
+
+func (c *Channels) log() *slog.Logger {
+	if c.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return c.Log
 }
 
 func deliveryID(j *store.Job) (int64, error) {
@@ -183,7 +217,7 @@ func (c *Channels) sendWebhook(ctx context.Context, j *store.Job) error {
 	if err := c.Store.RecordWebhookAttempt(ctx, id, a); err != nil {
 		return errors.Join(r.err, err)
 	}
-	c.Log.Debug("webhook delivery failed", "webhook", w.ID, "delivery", d.ID, "attempt", j.Attempts, "final", final, "err", r.err)
+	c.log().Debug("webhook delivery failed", "webhook", w.ID, "delivery", d.ID, "attempt", j.Attempts, "final", final, "err", r.err)
 	if final {
 		return jobs.Permanent(r.err)
 	}

@@ -105,6 +105,10 @@
 // (qms.CanManageWebhooks), the webhook endpoints, their delivery logs and
 // the e-mail outbox.
 //
+// A daily job (KindCleanup) removes notifications read more than a year
+// ago and deliveries finished more than 90 days ago. Events are kept, so
+// that their keys keep stopping repeats.
+//
 // This package does not handle HTTP requests from users; it imports store,
 // jobs, config and qms.
 package notify

@@ -21,11 +21,12 @@ const (
 )
 
 // Attempts before a delivery fails for good. With the job runner's
-// back-off (store.JobRetryBase doubling) the last webhook attempt comes
-// about 20 minutes to an hour after the first.
+// back-off (store.JobRetryBase, doubling, with jitter) the last e-mail
+// attempt comes 10 to 20 minutes after the first, the last webhook attempt
+// 45 to 85 minutes after the first.
 const (
-	EmailAttempts   = 6
-	WebhookAttempts = 8
+	EmailAttempts   = 8
+	WebhookAttempts = 10
 )
 
 // Limits on the text of an event.

@@ -414,8 +414,12 @@ func TestDeliveryEndToEnd(t *testing.T) {
 		if err := json.Unmarshal(r.body, &p); err != nil || p.Subject != e.Subject || p.Data == nil {
 			t.Errorf("body %s: %v", r.body, err)
 		}
-		if n := f.count("jobs", "status = 'done'"); n != 3 {
-			t.Errorf("%d jobs done, want 3", n)
+		if n := f.count("jobs", "status = 'done' AND kind IN (?, ?)", KindEmail, KindWebhook); n != 3 {
+			t.Errorf("%d delivery jobs done, want 3", n)
+		}
+		// The runner also scheduled the daily clean-up, which ran.
+		if n := f.count("jobs", "status = 'done' AND kind = ?", KindCleanup); n != 1 {
+			t.Errorf("%d clean-up jobs done, want 1", n)
 		}
 	})
 }
@@ -440,7 +444,7 @@ func TestWebhookRetriesThenSucceeds(t *testing.T) {
 		}
 		for attempt := 1; attempt <= 2; attempt++ {
 			waitFor(t, fmt.Sprintf("failed attempt %d", attempt), func() bool {
-				return delivery().Attempts == attempt && f.count("jobs", "status = 'queued' AND attempts = ?", attempt) == 1
+				return delivery().Attempts == attempt && f.count("jobs", "status = 'queued' AND attempts = ? AND kind = ?", attempt, KindWebhook) == 1
 			})
 			d := delivery()
 			if d.Status != store.DeliveryPending || d.ResponseCode != 500 || !strings.Contains(d.LastError, "500 Internal Server Error: receiver is down") {
@@ -480,11 +484,11 @@ func TestWebhookFailsAfterMaxAttempts(t *testing.T) {
 		f.publish(0, Event{Type: "ncr.created", Subject: "NCR 9"})
 		for attempt := 1; attempt < WebhookAttempts; attempt++ {
 			waitFor(t, fmt.Sprintf("failed attempt %d", attempt), func() bool {
-				return f.count("jobs", "status = 'queued' AND attempts = ?", attempt) == 1
+				return f.count("jobs", "status = 'queued' AND attempts = ? AND kind = ?", attempt, KindWebhook) == 1
 			})
 			f.clk.Add(store.JobRetryMax)
 		}
-		waitFor(t, "the final failure", func() bool { return f.count("jobs", "status = 'failed'") == 1 })
+		waitFor(t, "the final failure", func() bool { return f.count("jobs", "status = 'failed' AND kind = ?", KindWebhook) == 1 })
 		ds, _, err := f.stores[0].ListWebhookDeliveries(context.Background(), store.DeliveryFilter{WebhookID: hook.ID})
 		if err != nil || len(ds) != 1 {
 			t.Fatal(ds, err)
@@ -506,7 +510,7 @@ func TestEmailOffAndRefused(t *testing.T) {
 		if n := f.count("email_deliveries", "status = 'skipped' AND last_error LIKE '%QMS_SMTP_HOST%'"); n != 1 {
 			t.Errorf("%d e-mails skipped, want 1", n)
 		}
-		if n := f.count("jobs", "status = 'done'"); n != 1 {
+		if n := f.count("jobs", "status = 'done' AND kind = ?", KindEmail); n != 1 {
 			t.Errorf("the e-mail job did not end as done: %d done", n)
 		}
 	})
@@ -519,7 +523,7 @@ func TestEmailOffAndRefused(t *testing.T) {
 		if n := f.count("email_deliveries", "status = 'failed' AND attempts = 1 AND last_error LIKE '%550%'"); n != 1 {
 			t.Errorf("%d e-mails failed, want 1", n)
 		}
-		if n := f.count("jobs", "status = 'failed' AND attempts = 1"); n != 1 {
+		if n := f.count("jobs", "status = 'failed' AND attempts = 1 AND kind = ?", KindEmail); n != 1 {
 			t.Errorf("the job did not fail at its first attempt")
 		}
 	})

@@ -408,3 +408,31 @@ func clipText(s string, n int) string {
 	}
 	return strings.ReplaceAll(strings.ToValidUTF8(s, ""), "\x00", "")
 }
+
+// DeleteOldNotifications removes notifications read before readBefore and
+// e-mail and webhook deliveries finished before finishedBefore, and
+// returns how many of each it removed. Events stay: their keys keep
+// reminders from being sent again.
+func (s *Store) DeleteOldNotifications(ctx context.Context, readBefore, finishedBefore time.Time) (notifications, emails, webhooks int64, err error) {
+	err = s.Update(ctx, func(tx *Tx) error {
+		for _, d := range []struct {
+			n     *int64
+			query string
+			at    time.Time
+		}{
+			{&notifications, "DELETE FROM notifications WHERE read_at < ?", readBefore},
+			{&emails, "DELETE FROM email_deliveries WHERE finished_at < ?", finishedBefore},
+			{&webhooks, "DELETE FROM webhook_deliveries WHERE finished_at < ?", finishedBefore},
+		} {
+			res, err := tx.Exec(d.query, d.at.UTC())
+			if err != nil {
+				return fmt.Errorf("delete old notifications: %w", err)
+			}
+			if *d.n, err = res.RowsAffected(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return notifications, emails, webhooks, err
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"qms/internal/qms"
 	"qms/internal/store"
@@ -262,5 +263,72 @@ func TestEmailDeliveries(t *testing.T) {
 		}
 		_, err = s.EmailDelivery(ctx, 999999)
 		wantKind(t, "unknown delivery", err, qms.KindNotFound)
+	})
+}
+
+func TestDeleteOldNotifications(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ann := createUser(t, s, "ann@example.com", "Ann", qms.RoleQualityManager)
+		w := &store.Webhook{URL: "https://erp.example.com", EventTypes: []string{"*"}, Active: true}
+		update(t, s, ctx, func(tx *store.Tx) error { return tx.CreateWebhook(w, "s") })
+		var events []*store.NotifyEvent
+		var notes, mails, hooks []int64
+		for i := range 2 {
+			e := &store.NotifyEvent{Key: fmt.Sprint("k", i), Type: "ncr.created", Subject: fmt.Sprint("NCR ", i)}
+			insertEvent(t, s, e)
+			events = append(events, e)
+			update(t, s, ctx, func(tx *store.Tx) error {
+				n, _, err := tx.InsertNotification(e.ID, ann.ID)
+				if err != nil {
+					return err
+				}
+				m, _, err := tx.InsertEmailDelivery(e.ID, ann)
+				if err != nil {
+					return err
+				}
+				d := &store.WebhookDelivery{WebhookID: w.ID, EventID: e.ID, EventType: e.Type, Payload: json.RawMessage(`{}`)}
+				if _, err := tx.InsertWebhookDelivery(d); err != nil {
+					return err
+				}
+				notes, mails, hooks = append(notes, n), append(mails, m), append(hooks, d.ID)
+				return nil
+			})
+		}
+		// The first of each is read or finished; the second is not.
+		if err := s.MarkNotificationRead(ctx, ann.ID, notes[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordEmailAttempt(ctx, mails[0], store.DeliverySent, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordWebhookAttempt(ctx, hooks[0], store.WebhookAttempt{Status: store.DeliveryFailed}); err != nil {
+			t.Fatal(err)
+		}
+		// Nothing is old enough yet.
+		if n, m, h, err := s.DeleteOldNotifications(ctx, s.Now().Add(-time.Hour), s.Now().Add(-time.Hour)); err != nil || n+m+h != 0 {
+			t.Fatalf("deleted %d, %d, %d, %v; want nothing", n, m, h, err)
+		}
+		later := s.Now().Add(time.Hour)
+		n, m, h, err := s.DeleteOldNotifications(ctx, later, later)
+		if err != nil || n != 1 || m != 1 || h != 1 {
+			t.Fatalf("deleted %d, %d, %d, %v; want one of each", n, m, h, err)
+		}
+		if _, err := s.Notification(ctx, ann.ID, notes[1]); err != nil {
+			t.Errorf("the unread notification was deleted: %v", err)
+		}
+		if _, err := s.EmailDelivery(ctx, mails[1]); err != nil {
+			t.Errorf("the pending e-mail was deleted: %v", err)
+		}
+		if _, err := s.WebhookDelivery(ctx, hooks[1]); err != nil {
+			t.Errorf("the pending delivery was deleted: %v", err)
+		}
+		// The events stay, so their keys still block a second publication.
+		if _, err := s.NotifyEvent(ctx, events[0].ID); err != nil {
+			t.Errorf("an event was deleted: %v", err)
+		}
+		if insertEvent(t, s, &store.NotifyEvent{Key: "k0", Type: "ncr.created", Subject: "again"}) {
+			t.Error("a key became free after the clean-up")
+		}
 	})
 }
