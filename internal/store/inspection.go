@@ -714,6 +714,13 @@ func (tx *Tx) DecideInspection(id int64, expected int64, d inspection.Decision) 
 	if before.Version != expected {
 		return nil, qms.Errorf(qms.KindConflict, "This inspection was changed by someone else since you opened it; reload it and apply your change again")
 	}
+	// Issue 6: while an NCR raised from this lot is open, it is released
+	// only as the NCR's disposition allows (ncr.go, CheckLotRelease).
+	if d.Kind.Accepts() {
+		if err := tx.CheckLotRelease(before); err != nil {
+			return nil, err
+		}
+	}
 	d.ByID, d.By, d.At, d.ReinspectionID = tx.Actor.UserID, tx.Actor.Name, tx.Now, nil
 	if d.Kind == inspection.DecideRework {
 		re := &inspection.Inspection{Kind: before.Kind, ProductID: before.ProductID, SpecID: before.SpecID, SupplierID: before.SupplierID,

@@ -95,7 +95,13 @@ func (tx *Tx) InsertLotResult(r *inspection.LotResult) error {
 		return mapError(err, "a lot result for this inspection")
 	}
 	r.ID = id
-	return tx.Audit(entityLotResult, id, qms.ActionCreate, nil, r, "")
+	if err := tx.Audit(entityLotResult, id, qms.ActionCreate, nil, r, ""); err != nil {
+		return err
+	}
+	// Issue 6: evaluate the pending CAPA effectiveness criteria this
+	// result bears on, as it arrives (capa.go, EvaluateCriteriaFor).
+	_, err = tx.EvaluateCriteriaFor(r.SupplierID, r.ProductID)
+	return err
 }
 
 // LotResult returns one lot result. Returns not found.
