@@ -35,6 +35,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) error {
 	start := time.Now()
 	log := newLogger(c, env.Stderr)
+	if err := c.Notify.Check(); err != nil {
+		return err // before the database is touched
+	}
 	st, err := openStore(ctx, c, log)
 	if err != nil {
 		return err
