@@ -33,7 +33,7 @@ func ready(s ncr.Status) *ncr.NCR {
 	now := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 	return &ncr.NCR{ID: 42, Source: ncr.SourcePreShipment, Status: s, Title: "PSI failed", Severity: inspection.Major,
 		Found: "8 units without sound", DetectedOn: qms.NewDate(2026, 3, 2), QuantityAffected: 3000,
-		Actions: []ncr.Action{{ID: 1, Kind: ncr.HoldShipment, OwnerName: "Li", DueOn: qms.NewDate(2026, 3, 3), Status: ncr.ActionDone, Result: "held"}},
+		Actions:     []ncr.Action{{ID: 1, Kind: ncr.HoldShipment, OwnerName: "Li", DueOn: qms.NewDate(2026, 3, 3), Status: ncr.ActionDone, Result: "held"}},
 		Disposition: []ncr.DispositionLine{{Kind: ncr.UseAsIs, Quantity: 2900, Rationale: "cosmetic only"}, {Kind: ncr.Scrap, Quantity: 100}},
 		MRB: []ncr.Approval{{UserID: qm.UserID, Name: qm.Name, Role: qm.Role, SignatureID: 1, At: now},
 			{UserID: inspector.UserID, Name: inspector.Name, Role: inspector.Role, SignatureID: 2, At: now}}}
