@@ -43,7 +43,8 @@ var commands = map[string]command{
 	"backup":  {"copy the SQLite database consistently while qms runs", runBackup},
 	"config":  {"print the effective configuration, secrets redacted", runConfig},
 
-	"supplier": {"import and export suppliers, sites and certificates as CSV", runSupplier},
+	"supplier":   {"import and export suppliers, sites and certificates as CSV", runSupplier},
+	"inspection": {"import inspection agencies' results (CSV or JSON) as lot results", runInspection},
 }
 
 // Version is set at build time with -ldflags "-X qms/internal/cli.Version=...".

@@ -80,10 +80,13 @@ func (e RowError) String() string {
 	return fmt.Sprintf("row %d, column %s: %s", e.Row, e.Column, e.Message)
 }
 
-// Row is one parsed result with its row number.
+// Row is one parsed result with its row number. Invalid rows have
+// problems of their own (listed in the batch's errors); the import still
+// looks up their records, to report every problem, but never stores them.
 type Row struct {
-	Row    int
-	Result ThirdParty
+	Row     int
+	Result  ThirdParty
+	Invalid bool
 }
 
 // Batch is a parsed import: the results that could be read, every problem
@@ -357,9 +360,8 @@ func ParseCSV(r io.Reader) (*Batch, error) {
 			}
 			t.ReportFileID = id
 		}
-		if t.check(row, bad) && ok {
-			rows = append(rows, Row{Row: row, Result: t})
-		}
+		valid := t.check(row, bad) && ok
+		rows = append(rows, Row{Row: row, Result: t, Invalid: !valid})
 	}
 	slices.SortStableFunc(errs, func(a, b RowError) int { return a.Row - b.Row })
 	return &Batch{Rows: rows, Errors: errs, Read: read}, nil
@@ -403,9 +405,8 @@ func ParseJSON(r io.Reader) (*Batch, error) {
 			bad(row, "", "%s", jsonProblem(err))
 			continue
 		}
-		if t.check(row, bad) {
-			rows = append(rows, Row{Row: row, Result: ThirdParty(t)})
-		}
+		valid := t.check(row, bad)
+		rows = append(rows, Row{Row: row, Result: ThirdParty(t), Invalid: !valid})
 	}
 	return &Batch{Rows: rows, Errors: errs, Read: min(len(items), MaxImportRows+1)}, nil
 }

@@ -77,11 +77,10 @@ var errRollback = errors.New("resultops: roll back")
 // names) or conflict (the agency's report is already imported).
 func (s *Service) Record(ctx context.Context, t ThirdParty) (*Imported, error) {
 	b := &Batch{Read: 1}
-	if t.check(1, func(row int, col, format string, args ...any) {
+	valid := t.check(1, func(row int, col, format string, args ...any) {
 		b.Errors = append(b.Errors, RowError{Row: row, Column: col, Message: fmt.Sprintf(format, args...)})
-	}) {
-		b.Rows = []Row{{Row: 1, Result: t}}
-	}
+	})
+	b.Rows = []Row{{Row: 1, Result: t, Invalid: !valid}}
 	rep, err := s.Import(ctx, b, ImportOptions{})
 	if err != nil {
 		return nil, err
@@ -176,7 +175,7 @@ func (im *importer) row(r Row) error {
 			}
 		}
 	}
-	if len(im.rep.Errors) > before {
+	if r.Invalid || len(im.rep.Errors) > before {
 		return nil
 	}
 	lr := t.lotResult(supplierID, siteID, productID)
