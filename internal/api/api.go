@@ -80,6 +80,8 @@ func (a *API) routes() {
 	a.registerFiles()
 	a.registerNotifications()
 	a.registerWebhooks()
+	a.registerProducts()
+	a.registerInspections()
 }
 
 // config is the huma configuration: OpenAPI 3.1 at /openapi.json (and

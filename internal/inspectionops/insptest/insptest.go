@@ -38,6 +38,7 @@ type World struct {
 	*opstest.World
 	PA, PB Line
 	n      int
+	last   int64 // the version of the last fresh record of Expand
 }
 
 // System is the context of the fixture's own changes: an administrator.
@@ -289,17 +290,17 @@ var Placeholder = regexp.MustCompile(`\{[a-zA-Z:-]+\}`)
 
 // Expand fills in a path or body of a test request: the supplier fixture's
 // placeholders (opstest.World.Expand) and the inspection ones: {PA}, {PB}
-// (products), {SB} (B's released spec), {PlanB}, {LotB} (B's inspection
-// being recorded) and {v:LotB} its version, {SiteB}, {FAIB}, and fresh
-// records of B made for this one request: {fresh-lotB} (planned, version
-// 1), {fresh-subB} and {v:fresh} (submitted, and its version),
-// {fresh-draftB} (a draft spec of a fresh product of B's category),
-// {fresh-planB} (a supplier x product plan for B), {fresh-code} (a defect
-// code of garments). Fails the test on any error.
+// (products) and {v:PB}, {SB} (B's released spec), {PlanB}, {LotB} (B's
+// inspection being recorded) and {v:LotB} its version, {SiteB}, {FAIB},
+// and fresh records made for this one request, whose version is then
+// {v:fresh}: {fresh-lotB} (a planned inspection of B), {fresh-completeB}
+// (recorded in full, not submitted), {fresh-subB} (submitted, passing),
+// {fresh-prod} (a product of B's category), {fresh-draftB} (a draft spec
+// of a fresh product), {fresh-planB} (a supplier x product plan for B),
+// {fresh-code} (a defect code of garments). Fails the test on any error.
 func (w *World) Expand(t testing.TB, st *store.Store, s, who string) string {
 	t.Helper()
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
-	var lastVersion int64
 	return Placeholder.ReplaceAllStringFunc(s, func(p string) string {
 		switch p {
 		case "{PA}":
@@ -314,21 +315,38 @@ func (w *World) Expand(t testing.TB, st *store.Store, s, who string) string {
 			return id(w.PB.Lot.ID)
 		case "{v:LotB}":
 			return id(w.Get(t, st, w.PB.Lot.ID).Version)
+		case "{v:PB}":
+			var v int64
+			if err := st.View(context.Background(), func(tx *store.Tx) error {
+				p, err := tx.Product(w.PB.Product.ID)
+				if err == nil {
+					v = p.Version
+				}
+				return err
+			}); err != nil {
+				t.Fatalf("insptest: expand %s: %v", p, err)
+			}
+			return id(v)
 		case "{SiteB}":
 			return id(w.PB.Site.ID)
 		case "{FAIB}":
 			return id(w.PB.FAI.ID)
 		case "{fresh-lotB}":
 			in := w.Lot(t, st, w.PB, inspection.KindPreShipment, 500)
-			lastVersion = in.Version
+			w.last = in.Version
+			return id(in.ID)
+		case "{fresh-completeB}":
+			in := w.Lot(t, st, w.PB, inspection.KindPreShipment, 500)
+			w.Complete(t, st, in)
+			w.last = w.Get(t, st, in.ID).Version
 			return id(in.ID)
 		case "{fresh-subB}":
 			in := w.Submitted(t, st, w.PB)
-			lastVersion = in.Version
+			w.last = in.Version
 			return id(in.ID)
 		case "{v:fresh}":
-			return id(lastVersion)
-		case "{fresh-draftB}", "{fresh-planB}", "{fresh-code}":
+			return id(w.last)
+		case "{fresh-draftB}", "{fresh-planB}", "{fresh-code}", "{fresh-prod}":
 			var out int64
 			w.n++
 			err := st.Update(System, func(tx *store.Tx) error {
@@ -340,7 +358,7 @@ func (w *World) Expand(t testing.TB, st *store.Store, s, who string) string {
 					}
 					sp := SpecOf(pr.ID)
 					err := tx.CreateSpec(sp)
-					out, lastVersion = sp.ID, sp.Version
+					out, w.last = sp.ID, sp.Version
 					return err
 				case "{fresh-planB}":
 					pr := &inspection.Product{SKU: "FRESHP-" + strconv.Itoa(w.n), Name: "Fresh " + strconv.Itoa(w.n), Category: "garments"}
@@ -350,12 +368,17 @@ func (w *World) Expand(t testing.TB, st *store.Store, s, who string) string {
 					pl := PlanOf(pr.ID)
 					pl.SupplierID = &w.PB.Supplier.ID
 					err := tx.CreatePlan(pl)
-					out, lastVersion = pl.ID, pl.Version
+					out, w.last = pl.ID, pl.Version
+					return err
+				case "{fresh-prod}":
+					pr := &inspection.Product{SKU: "FRESHX-" + strconv.Itoa(w.n), Name: "Fresh " + strconv.Itoa(w.n), Category: "garments"}
+					err := tx.CreateProduct(pr)
+					out, w.last = pr.ID, pr.Version
 					return err
 				default:
 					d := &inspection.DefectCode{Category: "garments", Code: "FR-" + strconv.Itoa(w.n), Description: "Fresh", Class: inspection.Minor}
 					err := tx.CreateDefectCode(d)
-					out, lastVersion = d.ID, d.Version
+					out, w.last = d.ID, d.Version
 					return err
 				}
 			})
