@@ -154,20 +154,20 @@ type cancelInspectionInput struct {
 // letters, digits, - _ . :; a UUID will do) and exactly the payload of its
 // kind.
 type EntryRequest struct {
-	Key         string                       `json:"key" minLength:"8" maxLength:"64" doc:"Idempotency key: sending the same key again returns the stored entry (200) and writes nothing."`
-	Kind        string                       `json:"kind" enum:"units,defect,measurement,test,check,section,cartons,container,photo,remark,fai,void"`
-	Units       *inspection.UnitsEntry       `json:"units,omitempty"`
-	Defect      *DefectRequest               `json:"defect,omitempty"`
-	Measurement *MeasurementRequest          `json:"measurement,omitempty"`
-	Test        *inspection.TestEntry        `json:"test,omitempty"`
-	Check       *inspection.CheckEntry       `json:"check,omitempty"`
-	Section     *inspection.SectionEntry     `json:"section,omitempty"`
-	Cartons     *inspection.CartonsEntry     `json:"cartons,omitempty"`
-	Container   *inspection.ContainerEntry   `json:"container,omitempty"`
-	Photo       *inspection.PhotoEntry       `json:"photo,omitempty"`
-	Remark      *inspection.RemarkEntry      `json:"remark,omitempty"`
-	FAI         *inspection.FAIEntry         `json:"fai,omitempty"`
-	Void        *inspection.VoidEntry        `json:"void,omitempty"`
+	Key         string                     `json:"key" minLength:"8" maxLength:"64" doc:"Idempotency key: sending the same key again returns the stored entry (200) and writes nothing."`
+	Kind        string                     `json:"kind" enum:"units,defect,measurement,test,check,section,cartons,container,photo,remark,fai,void"`
+	Units       *inspection.UnitsEntry     `json:"units,omitempty"`
+	Defect      *DefectRequest             `json:"defect,omitempty"`
+	Measurement *MeasurementRequest        `json:"measurement,omitempty"`
+	Test        *inspection.TestEntry      `json:"test,omitempty"`
+	Check       *inspection.CheckEntry     `json:"check,omitempty"`
+	Section     *inspection.SectionEntry   `json:"section,omitempty"`
+	Cartons     *inspection.CartonsEntry   `json:"cartons,omitempty"`
+	Container   *inspection.ContainerEntry `json:"container,omitempty"`
+	Photo       *inspection.PhotoEntry     `json:"photo,omitempty"`
+	Remark      *inspection.RemarkEntry    `json:"remark,omitempty"`
+	FAI         *inspection.FAIEntry       `json:"fai,omitempty"`
+	Void        *inspection.VoidEntry      `json:"void,omitempty"`
 }
 
 // DefectRequest is a defect found on a sample unit.
