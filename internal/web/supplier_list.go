@@ -172,7 +172,7 @@ func (u *UI) supplierCSV(w http.ResponseWriter, r *http.Request, a qms.Actor) er
 	return nil // the download has started; the error is logged
 }
 
-const aslPerPage = 100
+const aslPerPage = 50
 
 type approvedPage struct {
 	layout
