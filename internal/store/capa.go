@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"qms/internal/capa"
 	"qms/internal/esign"
@@ -43,7 +44,9 @@ const (
 func (tx *Tx) CAPASettings() (capa.Settings, error) {
 	var raw string
 	var s capa.Settings
-	err := tx.QueryRow("SELECT settings, updated_at, version FROM capa_settings WHERE id = 1").Scan(&raw, &s.UpdatedAt, &s.Version)
+	var at time.Time
+	var version int64
+	err := tx.QueryRow("SELECT settings, updated_at, version FROM capa_settings WHERE id = 1").Scan(&raw, &at, &version)
 	if err == sql.ErrNoRows {
 		return capa.DefaultSettings(), nil
 	}
@@ -53,7 +56,7 @@ func (tx *Tx) CAPASettings() (capa.Settings, error) {
 	if err := json.Unmarshal([]byte(raw), &s); err != nil {
 		return s, fmt.Errorf("CAPA settings: %w", err)
 	}
-	s.UpdatedAt = s.UpdatedAt.UTC()
+	s.UpdatedAt, s.Version = at.UTC(), version
 	return s, s.Validate()
 }
 
@@ -72,7 +75,7 @@ func (tx *Tx) UpdateCAPASettings(s *capa.Settings, expected int64, reason string
 	if before.Version != expected {
 		return qms.Errorf(qms.KindConflict, "The CAPA settings were changed by someone else since you opened them; reload them and apply your change again")
 	}
-	body := encodeJSON(capa.Settings{DueDays: s.DueDays, RemindDays: s.RemindDays, EscalateDays: s.EscalateDays})
+	body := encodeJSON(map[string]any{"due_days": s.DueDays, "remind_days": s.RemindDays, "escalate_days": s.EscalateDays})
 	if expected == 0 {
 		_, err = tx.Exec("INSERT INTO capa_settings (id, settings, updated_at, version) VALUES (1, ?, ?, 1)", body, tx.Now)
 		if err != nil {
