@@ -114,9 +114,17 @@ func TestBackupAndRestore(t *testing.T) {
 		}
 		// The copy is a snapshot: it holds the first n concurrent writes.
 		rs := openStore(t, ro)
-		notes, _, err := rs.ListAudit(ctx, store.AuditFilter{EntityType: "note", Limit: store.MaxPageSize})
-		if err != nil {
-			t.Fatal(err)
+		var notes []qms.AuditEvent
+		for before := int64(0); ; {
+			page, next, err := rs.ListAudit(ctx, store.AuditFilter{EntityType: "note", Limit: store.MaxPageSize, Before: before})
+			if err != nil {
+				t.Fatal(err)
+			}
+			notes = append(notes, page...)
+			if next == 0 {
+				break
+			}
+			before = next
 		}
 		n := len(notes)
 		for i, e := range notes { // newest first
