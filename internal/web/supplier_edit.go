@@ -78,6 +78,7 @@ type supplierFormPage struct {
 	Reason     string
 	Errors     map[string]string
 	Problem    string
+	CanVoid    bool
 }
 
 func (*supplierFormPage) template() string { return "supplier_form" }
@@ -91,6 +92,8 @@ func (u *UI) showSupplierForm(w http.ResponseWriter, r *http.Request, code int, 
 		Categories: categoryChoices(cats, form.Categories), Kinds: supplier.Kinds, Version: version, Reason: reason}
 	if cur != nil {
 		p.Title = "Edit " + cur.DisplayName()
+		a, _ := qms.ActorFrom(r.Context())
+		p.CanVoid = qms.CanApprove(a)
 	}
 	if err != nil {
 		p.Errors, p.Problem, code, _ = formError(err)
@@ -183,6 +186,7 @@ type siteFormPage struct {
 	Reason     string
 	Errors     map[string]string
 	Problem    string
+	CanVoid    bool
 }
 
 func (*siteFormPage) template() string { return "site_form" }
@@ -196,6 +200,8 @@ func (u *UI) showSiteForm(w http.ResponseWriter, r *http.Request, code int, sup 
 		Contacts: contactForm(form.Contacts), Categories: categoryChoices(cats, form.Categories), Version: version, Reason: reason}
 	if cur != nil {
 		p.Title = "Edit " + cur.DisplayName()
+		a, _ := qms.ActorFrom(r.Context())
+		p.CanVoid = qms.CanApprove(a)
 	}
 	if err != nil {
 		p.Errors, p.Problem, code, _ = formError(err)
@@ -312,4 +318,43 @@ func (u *UI) siteUpdate(w http.ResponseWriter, r *http.Request, a qms.Actor) err
 	return nil
 }
 
-func formatID(id int64) string { return strconv.FormatInt(id, 10) }
+// supplierVoid voids a supplier with a reason: it leaves every list; its
+// records stay.
+func (u *UI) supplierVoid(w http.ResponseWriter, r *http.Request, a qms.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p := qms.Problems{}
+	reason := postedReason(r, p, "reason")
+	err = p.Err()
+	var s *supplier.Supplier
+	if err == nil {
+		s, err = u.ops().VoidSupplier(r.Context(), id, reason, postedVersion(r))
+	}
+	if err != nil {
+		return u.actionFailed(w, r, supplierPath(id)+"/edit", err)
+	}
+	u.redirect(w, r, "/suppliers", "success", "Supplier "+s.DisplayName()+" voided. Its records stay in the history.")
+	return nil
+}
+
+// siteVoid voids a site with a reason.
+func (u *UI) siteVoid(w http.ResponseWriter, r *http.Request, a qms.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p := qms.Problems{}
+	reason := postedReason(r, p, "reason")
+	err = p.Err()
+	var s *supplier.Site
+	if err == nil {
+		s, err = u.ops().VoidSite(r.Context(), id, reason, postedVersion(r))
+	}
+	if err != nil {
+		return u.actionFailed(w, r, "/sites/"+strconv.FormatInt(id, 10)+"/edit", err)
+	}
+	u.redirect(w, r, supplierPath(s.SupplierID)+"#sites", "success", "Site "+s.DisplayName()+" voided.")
+	return nil
+}

@@ -35,6 +35,7 @@ func (u *UI) registerSuppliers(mux router) {
 	mux.Handle("GET /suppliers/{id}/edit", u.guard(signedIn, u.supplierEdit))
 	mux.Handle("POST /suppliers/{id}", u.guard(signedIn, u.supplierUpdate))
 	mux.Handle("POST /suppliers/{id}/status", u.guard(signedIn, u.supplierStatus))
+	mux.Handle("POST /suppliers/{id}/void", u.guard(signedIn, u.supplierVoid))
 	mux.Handle("POST /suppliers/{id}/overrides", u.guard(signedIn, u.overrideCreate))
 	mux.Handle("POST /overrides/{id}/void", u.guard(signedIn, u.overrideVoid))
 
@@ -42,6 +43,7 @@ func (u *UI) registerSuppliers(mux router) {
 	mux.Handle("POST /suppliers/{id}/sites", u.guard(signedIn, u.siteCreate))
 	mux.Handle("GET /sites/{id}/edit", u.guard(signedIn, u.siteEdit))
 	mux.Handle("POST /sites/{id}", u.guard(signedIn, u.siteUpdate))
+	mux.Handle("POST /sites/{id}/void", u.guard(signedIn, u.siteVoid))
 
 	mux.Handle("GET /suppliers/{id}/certificates/new", u.guard(signedIn, u.certificateNew))
 	mux.Handle("POST /suppliers/{id}/certificates", u.guard(signedIn, u.certificateCreate))

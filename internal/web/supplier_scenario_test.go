@@ -95,6 +95,8 @@ var supplierRoutes = []webAccess{
 		statuses(approveWeb, 303, "supplier", 404), ""},
 	{"POST", "/suppliers/{B}/overrides", url.Values{"standard": {"ISO 13485"}, "until": {opstest.Day(20).String()}, "reason": {"audit booked"}},
 		statuses(approveWeb, 303, "supplier", 404), ""},
+	{"POST", "/suppliers/{fresh-supplier}/void", url.Values{"reason": {"duplicate"}, "version": {"1"}}, statuses(approveWeb, 303, "supplier", 404), ""},
+	{"POST", "/sites/{fresh-site}/void", url.Values{"reason": {"closed"}, "version": {"1"}}, statuses(approveWeb, 303, "supplier", 404), ""},
 	{"POST", "/overrides/{fresh-over}/void", url.Values{"reason": {"certificate arrived"}}, statuses(approveWeb, 303, "supplier", 404), ""},
 	{"GET", "/suppliers/{B}/sites/new", nil, statuses(editorsWeb, 200, "supplier", 404), `id="site-form"`},
 	{"POST", "/suppliers/{B}/sites", url.Values{"name": {"Xưởng {who}"}, "address": {"KCN Tân Bình"}, "country": {"VN"}},
