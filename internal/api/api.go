@@ -28,6 +28,7 @@ import (
 	"qms/internal/auth"
 	"qms/internal/blob"
 	"qms/internal/qms"
+	"qms/internal/report"
 	"qms/internal/store"
 )
 
@@ -50,6 +51,7 @@ type API struct {
 	accounts *account.Service
 	huma     huma.API
 	files    *blob.Service // stored files; set with WithFiles (files.go)
+	fonts    *report.Fonts // fonts of PDF reports; set with WithFonts (inspection_reports.go)
 }
 
 // New returns the API over the given store and authentication service.
@@ -82,6 +84,8 @@ func (a *API) routes() {
 	a.registerWebhooks()
 	a.registerProducts()
 	a.registerInspections()
+	a.registerInspectionReports()
+	a.registerLotResults()
 }
 
 // config is the huma configuration: OpenAPI 3.1 at /openapi.json (and

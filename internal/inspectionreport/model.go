@@ -497,7 +497,6 @@ func (b *builder) header() {
 		{Label: "Service date", Value: serviceDate},
 		{Label: "Inspector", Value: inspector},
 		{Label: "Inspection by", Value: agency},
-		{Label: "Client", Value: cmp.Or(in.Client, "–")},
 		{Label: "Supplier", Value: in.Supplier.DisplayName()},
 		{Label: "Factory", Value: factory},
 		{Label: "PO no.", Value: cmp.Or(x.Lot.PONumber, "–")},
@@ -507,6 +506,9 @@ func (b *builder) header() {
 	}
 	if in.Spec.GoldenSampleRef != "" {
 		h = append(h, Field{Label: "Golden sample", Value: in.Spec.GoldenSampleRef})
+	}
+	if in.Client != "" {
+		h = append(h, Field{Label: "Client", Value: in.Client})
 	}
 	if x.ResubmissionOf != nil {
 		h = append(h, Field{Label: "Re-inspection", Value: fmt.Sprintf("of inspection %d after rework (ignored by the switching rules)", *x.ResubmissionOf), Tone: ToneInfo})

@@ -34,9 +34,9 @@ type ThirdParty struct {
 	LotSize    int    `json:"lot_size"`
 	SampleSize int    `json:"sample_size"`
 
-	CriticalDefects int `json:"critical_defects"`
-	MajorDefects    int `json:"major_defects"`
-	MinorDefects    int `json:"minor_defects"`
+	CriticalDefects int `json:"critical_defects,omitempty"`
+	MajorDefects    int `json:"major_defects,omitempty"`
+	MinorDefects    int `json:"minor_defects,omitempty"`
 	// Optional defective units per class and in all.
 	CriticalDefective *int `json:"critical_defective,omitempty"`
 	MajorDefective    *int `json:"major_defective,omitempty"`
@@ -409,6 +409,20 @@ func ParseJSON(r io.Reader) (*Batch, error) {
 		rows = append(rows, Row{Row: row, Result: ThirdParty(t), Invalid: !valid})
 	}
 	return &Batch{Rows: rows, Errors: errs, Read: min(len(items), MaxImportRows+1)}, nil
+}
+
+// CheckRows checks results given as values (an API's list) as the parsers
+// check a file's rows, and returns them as a batch.
+func CheckRows(rows []Row) *Batch {
+	b := &Batch{Read: len(rows)}
+	bad := func(row int, col, format string, args ...any) {
+		b.Errors = append(b.Errors, RowError{Row: row, Column: col, Message: fmt.Sprintf(format, args...)})
+	}
+	for _, r := range rows {
+		r.Invalid = !r.Result.check(r.Row, bad)
+		b.Rows = append(b.Rows, r)
+	}
+	return b
 }
 
 // jsonResult is ThirdParty whose references may also be JSON numbers.

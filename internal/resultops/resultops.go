@@ -76,12 +76,7 @@ var errRollback = errors.New("resultops: roll back")
 // Returns forbidden, invalid (field errors named by ThirdParty's JSON
 // names) or conflict (the agency's report is already imported).
 func (s *Service) Record(ctx context.Context, t ThirdParty) (*Imported, error) {
-	b := &Batch{Read: 1}
-	valid := t.check(1, func(row int, col, format string, args ...any) {
-		b.Errors = append(b.Errors, RowError{Row: row, Column: col, Message: fmt.Sprintf(format, args...)})
-	})
-	b.Rows = []Row{{Row: 1, Result: t, Invalid: !valid}}
-	rep, err := s.Import(ctx, b, ImportOptions{})
+	rep, err := s.Import(ctx, CheckRows([]Row{{Row: 1, Result: t}}), ImportOptions{})
 	if err != nil {
 		return nil, err
 	}
