@@ -93,12 +93,19 @@ func TestSamplingBrowser(t *testing.T) {
 			t.Logf("screenshot: %s", f)
 			step("restore the viewport", chromedp.EmulateViewport(1024, 768))
 		}
-		// showPlan presses the Show plan button. (A click at its position could
-		// land on the sticky top bar when the page is scrolled to the plan.)
-		showPlan := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			_, err := chromedp.Evaluate[chromedp.Void](`document.getElementById("show-plan").click()`)(ctx, t)
-			return err
-		})
+		// follow presses a button or link by its id, after marking the page it
+		// leaves, so that fresh finds elements only on the page it opens. (A
+		// click at the element's position could land on the sticky top bar
+		// when the page is scrolled to the plan.)
+		follow := func(id string) chromedp.Action[chromedp.Void] {
+			return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+				_, err := chromedp.Evaluate[chromedp.Void](`document.documentElement.dataset.left = "1"; document.getElementById("`+id+`").click()`)(ctx, t)
+				return err
+			})
+		}
+		fresh := func(id string) chromedp.Action[chromedp.Void] {
+			return chromedp.WaitVisible(chromedp.CSS(`html:not([data-left]) #` + id))
+		}
 		// loaded waits until the page that a click opened has loaded.
 		loaded := chromedp.Poll[chromedp.Void](`document.readyState === "complete"`)
 		// rows reads the plan table: class -> "n Ac/Re".
@@ -122,7 +129,7 @@ func TestSamplingBrowser(t *testing.T) {
 		step("open the sampling page from the navigation", chromedp.Click(chromedp.CSS(`nav.sidebar a[href="/sampling"]`)),
 			chromedp.WaitVisible(chromedp.ID("s-lot")), chromedp.WaitVisible(chromedp.ID("plan-placeholder")), loaded)
 		step("fill in the lot and show the plan", chromedp.SendKeys(chromedp.ID("s-lot"), "3000"),
-			showPlan, chromedp.WaitVisible(chromedp.ID("plan-table")), loaded)
+			follow("show-plan"), fresh("plan-table"), loaded)
 		want := map[string]string{"critical": "200 0/1", "major": "125 7/8", "minor": "125 10/11"}
 		if got := rows(); !equalMaps(got, want) {
 			t.Errorf("plan table %v, want %v", got, want)
@@ -152,9 +159,13 @@ func TestSamplingBrowser(t *testing.T) {
 			t.Errorf("the address did not follow the change: %s", loc)
 		}
 
-		// An AQL that is not a preferred value: the message lists the valid ones.
-		step("type an AQL that is not preferred", chromedp.SetValue(chromedp.ID("s-aql-1"), "2.4"),
-			showPlan, chromedp.WaitVisible(chromedp.ID("plan-problems")), loaded)
+		// An AQL that is not a preferred value: the message lists the valid ones
+		// (in place; the plain submission is TestSamplingPage's).
+		step("type an AQL that is not preferred", chromedp.SetValue(chromedp.ID("s-aql-1"), "2.4"))
+		eval(`document.getElementById("s-aql-1").dispatchEvent(new Event("change", {bubbles: true})), ""`)
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!document.getElementById("s-error-1") && !!document.getElementById("plan-problems") && !document.getElementById("plan-table")`)); err != nil {
+			t.Fatalf("the message did not appear in place: %v", err)
+		}
 		if msg := eval(`document.getElementById("s-error-1").textContent`); !strings.Contains(msg, "2.4 is not one of the preferred AQLs") ||
 			!strings.Contains(msg, "0.010, 0.015") || !strings.Contains(msg, "650, 1000") {
 			t.Errorf("message %q", msg)
@@ -162,10 +173,12 @@ func TestSamplingBrowser(t *testing.T) {
 		shot("sampling-error", 1024, 768)
 
 		// The plan card: a Print button (script), and one printed page without the navigation.
-		step("back to a valid plan", chromedp.SetValue(chromedp.ID("s-aql-1"), "2.5"),
-			showPlan, chromedp.WaitVisible(chromedp.ID("print-card")), loaded)
-		step("open the plan card", chromedp.Click(chromedp.ID("print-card")), chromedp.WaitVisible(chromedp.ID("plan-card")), loaded,
-			chromedp.WaitVisible(chromedp.CSS(`button[data-print]`)))
+		step("back to a valid plan", chromedp.SetValue(chromedp.ID("s-aql-1"), "2.5"))
+		eval(`document.getElementById("s-aql-1").dispatchEvent(new Event("change", {bubbles: true})), ""`)
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('#plan-table tr[data-class="major"] .ac')?.textContent === "7"`)); err != nil {
+			t.Fatalf("the plan did not come back: %v", err)
+		}
+		step("open the plan card", follow("print-card"), fresh("plan-card"), loaded, chromedp.WaitVisible(chromedp.CSS(`button[data-print]`)))
 		shot("sampling-card", 1024, 768)
 		pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
 		if err != nil {
