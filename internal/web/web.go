@@ -18,6 +18,7 @@ import (
 	"qms/internal/account"
 	"qms/internal/auth"
 	"qms/internal/blob"
+	"qms/internal/report"
 	"qms/internal/store"
 )
 
@@ -29,6 +30,7 @@ type UI struct {
 	assets  *assets
 	pages   map[string]*template.Template
 	files   *blob.Service // stored files; set with WithFiles (file.go)
+	fonts   *report.Fonts // fonts of PDF reports; set with WithFonts (inspection_report.go)
 }
 
 // New returns the web interface. It parses the embedded templates and hashes
