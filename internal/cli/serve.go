@@ -13,6 +13,8 @@ import (
 	"qms/internal/demo"
 	"qms/internal/jobs"
 	"qms/internal/notify"
+	"qms/internal/report"
+	"qms/internal/resultops"
 	"qms/internal/server"
 	"qms/internal/web"
 )
@@ -52,6 +54,11 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 		return err
 	}
 	files := blob.NewService(st, blobs, c.Files.MaxBytes())
+	files.RegisterOwner(resultops.OwnerLotResult, blob.OwnerRules{Read: (&resultops.Service{Store: st}).ReadLotResultFile})
+	fonts, err := report.LoadFonts(c.PDFCJKFont, log)
+	if err != nil {
+		return err
+	}
 	if c.Demo {
 		if err := demo.Load(ctx, st, env.Stdout); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
@@ -79,8 +86,8 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 		Log:            log,
 		TrustedOrigins: c.TrustedOrigins,
 		Surfaces: []server.Surface{
-			web.New(st, authSvc, log).WithFiles(files),
-			api.New(st, authSvc, log).WithFiles(files),
+			web.New(st, authSvc, log).WithFiles(files).WithFonts(fonts),
+			api.New(st, authSvc, log).WithFiles(files).WithFonts(fonts),
 		},
 	})
 	if err != nil {
