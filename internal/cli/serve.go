@@ -11,6 +11,7 @@ import (
 	"qms/internal/blob"
 	"qms/internal/config"
 	"qms/internal/demo"
+	"qms/internal/inspectionops"
 	"qms/internal/jobs"
 	"qms/internal/notify"
 	"qms/internal/report"
@@ -54,6 +55,7 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 		return err
 	}
 	files := blob.NewService(st, blobs, c.Files.MaxBytes())
+	(&inspectionops.Service{Store: st}).RegisterFiles(files)
 	files.RegisterOwner(resultops.OwnerLotResult, blob.OwnerRules{Read: (&resultops.Service{Store: st}).ReadLotResultFile})
 	fonts, err := report.LoadFonts(c.PDFCJKFont, log)
 	if err != nil {

@@ -3,6 +3,8 @@ package inspectionops
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"qms/internal/inspection"
 	"qms/internal/qms"
@@ -748,4 +750,33 @@ func (s *Service) FAIGate(ctx context.Context, productID, siteID, specID int64) 
 		return err
 	})
 	return g, err
+}
+
+// Person is a user who may be named as an inspection's inspector.
+type Person struct {
+	ID   int64    `json:"id"`
+	Name string   `json:"name"`
+	Role qms.Role `json:"role"`
+}
+
+// Inspectors returns the enabled internal users who may record
+// inspections (inspectors, quality managers, admins), by name. Requires
+// qms.CanEditQualityRecords.
+func (s *Service) Inspectors(ctx context.Context) ([]Person, error) {
+	if !qms.CanEditQualityRecords(actor(ctx)) {
+		return nil, forbidden("plan inspections")
+	}
+	enabled := false
+	var out []Person
+	for _, r := range []qms.Role{qms.RoleInspector, qms.RoleQualityManager, qms.RoleAdmin} {
+		users, _, err := s.Store.ListUsers(ctx, store.UserFilter{Role: r, Disabled: &enabled, Limit: store.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			out = append(out, Person{ID: u.ID, Name: u.Name, Role: u.Role})
+		}
+	}
+	slices.SortFunc(out, func(a, b Person) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	return out, nil
 }

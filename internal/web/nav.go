@@ -23,6 +23,8 @@ var navigation = []navEntry{
 	{"Expiring certificates", "/certificates/expiring", qms.CanViewInternal},
 	{"Approved suppliers", "/approved-suppliers", qms.CanViewInternal},
 	{"Supplier settings", "/settings/suppliers", qms.CanManageSettings},
+	{"Products", "/products", qms.CanViewInternal},
+	{"Inspections", "/inspections", signedIn},
 	{"Sampling plan", "/sampling", qms.CanViewInternal},
 	{"Users", "/users", qms.CanListUsers},
 	{"Webhooks", "/webhooks", qms.CanManageWebhooks},

@@ -40,6 +40,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerFiles(mux)
 	u.registerResults(mux)
 	u.registerNotifications(mux)
+	u.registerInspections(mux)
 
 	mux.HandleFunc("/", u.notFound)
 }
