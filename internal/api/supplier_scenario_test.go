@@ -24,7 +24,7 @@ import (
 // with their records, a user of every role with an API token, the
 // supplier user belonging to A.
 type supEnv struct {
-	t      *testing.T
+	t      testing.TB
 	st     *store.Store
 	h      http.Handler
 	w      *opstest.World
@@ -32,7 +32,7 @@ type supEnv struct {
 	sys    context.Context
 }
 
-func newSupEnv(t *testing.T, st *store.Store) *supEnv {
+func newSupEnv(t testing.TB, st *store.Store) *supEnv {
 	t.Helper()
 	a := &auth.Service{Store: st, Policy: auth.DefaultPolicy, Log: discard()}
 	h, err := server.Handler(server.Options{Store: st, Auth: a, Log: discard(), Surfaces: []server.Surface{api.New(st, a, discard())}})
