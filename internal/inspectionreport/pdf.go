@@ -184,11 +184,17 @@ func WritePDF(w io.Writer, r *Report, fonts *report.Fonts, photos map[int64][]by
 		d.Table(t)
 	}
 
+	// Photos start on their own pages, as in an agency's report (and so
+	// that a heading is never left alone above a row of photos).
 	if dp := r.DefectPhotos(); len(dp) > 0 {
+		d.PageBreak()
 		heading("Photos of findings")
 		d.Photos(images(dp, photos), 3)
 	}
 	if gp := r.GeneralPhotos(); len(gp) > 0 {
+		if len(r.DefectPhotos()) == 0 || len(r.DefectPhotos()) > 6 {
+			d.PageBreak()
+		}
 		heading("Photos")
 		d.Photos(images(gp, photos), 3)
 	}
