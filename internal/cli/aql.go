@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"qms/internal/chart"
 	"qms/internal/sampling"
 )
 
@@ -531,11 +532,11 @@ func writeOCSVG(name string, s sampling.Scheme, m sampling.Model, lot int, qs []
 	if err != nil {
 		return usagef("%v", err)
 	}
-	var marks []sampling.SVGMark
+	var marks []chart.OCMark
 	for _, q := range qs {
-		marks = append(marks, sampling.SVGMark{P: q, Label: fmt.Sprintf("p=%g", q)})
+		marks = append(marks, chart.OCMark{P: q, Label: fmt.Sprintf("p=%g", q)})
 	}
-	img := sampling.OCCurveSVG(curve, sampling.SVGOptions{Title: "OC curve: " + describeScheme(s) + ", " + m.String(), Marks: marks})
+	img := sampling.OCChart("OC curve: "+describeScheme(s)+", "+m.String(), curve, m, marks).SVG(640, 400)
 	if err := os.WriteFile(name, img, 0o644); err != nil {
 		return fmt.Errorf("--svg: %w", err)
 	}

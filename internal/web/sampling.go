@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"qms/internal/chart"
 	"qms/internal/qms"
 	"qms/internal/sampling"
 )
@@ -663,9 +664,9 @@ func ocFor(s sampling.Scheme, m sampling.Model, lot int, aql sampling.AQL, title
 	if err != nil {
 		return nil
 	}
-	var marks []sampling.SVGMark
+	var marks []chart.OCMark
 	if aql != 0 {
-		marks = append(marks, sampling.SVGMark{P: aqlP, Label: "AQL " + qualityText(aqlP, m)})
+		marks = append(marks, chart.OCMark{P: aqlP, Label: "AQL " + qualityText(aqlP, m)})
 		if o, err := sampling.OC(s, m, lot, aqlP); err == nil {
 			v.PaAQL = percentText(o.Pa)
 			if len(s.Stages) > 1 {
@@ -674,12 +675,12 @@ func ocFor(s sampling.Scheme, m sampling.Model, lot int, aql sampling.AQL, title
 		}
 	}
 	if !math.IsNaN(lq) {
-		marks = append(marks, sampling.SVGMark{P: lq, Label: "LQ " + qualityText(lq, m) + " (Pa 10 %)"})
+		marks = append(marks, chart.OCMark{P: lq, Label: "LQ " + qualityText(lq, m) + " (Pa 10 %)"})
 	}
 	if r, err := sampling.AOQL(s, m, lot); err == nil {
 		v.AOQL, v.AOQLAt = qualityText(r.AOQL, m), qualityText(r.AtP, m)
 	}
-	v.SVG = template.HTML(sampling.OCCurveSVG(curve, sampling.SVGOptions{Title: title, Width: 600, Height: 340, Marks: marks}))
+	v.SVG = template.HTML(sampling.OCChart(title, curve, m, marks).SVG(600, 340))
 	unit := "fraction nonconforming p (0.01 = 1 %)"
 	if m == sampling.Poisson {
 		unit = "nonconformities per unit p (0.25 = 25 per 100 units)"
