@@ -331,7 +331,9 @@ type Preview struct {
 }
 
 // PreviewInspection checks what is given for a new inspection and answers
-// what planning it would give (Preview), without writing anything.
+// what planning it would give (Preview), without writing anything. Fields
+// that do not bear on the plan (the PO, the inspector, remarks) may still
+// be missing.
 // Requires qms.CanEditQualityRecords. Returns invalid for bad or missing
 // fields (including records that do not exist or do not fit together).
 func (s *Service) PreviewInspection(ctx context.Context, in inspection.Inspection) (*Preview, error) {
@@ -341,7 +343,18 @@ func (s *Service) PreviewInspection(ctx context.Context, in inspection.Inspectio
 	}
 	in.ResubmissionOf = nil
 	if err := in.Validate(); err != nil {
-		return nil, err
+		// What is not given yet (the PO, the inspector) does not change the
+		// preview; what is wrong with the records and the lot does.
+		p := qms.Problems{}
+		for f, m := range qms.ErrorFields(err) {
+			switch f {
+			case "kind", "product_id", "spec_id", "supplier_id", "site_id", "lot_size", "order_quantity", "produced", "packed", "fai_pieces":
+				p.Add(f, m)
+			}
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
 	}
 	pv := &Preview{Severity: map[inspection.DefectClass]string{}}
 	err := s.Store.View(ctx, func(tx *store.Tx) error {

@@ -16,6 +16,10 @@ type StreamRow struct {
 	SupplierName string `json:"supplier_name"`
 	ProductSKU   string `json:"product_sku"`
 	ProductName  string `json:"product_name"`
+	// LastEvent says what the latest lot (or resumption) did to the
+	// stream, e.g. "lot not accepted at normal inspection (8 found, Ac 7,
+	// Re 8)".
+	LastEvent string `json:"last_event,omitempty"`
 }
 
 func streamRows(tx *store.Tx, streams []inspection.Stream) ([]StreamRow, error) {
@@ -30,6 +34,13 @@ func streamRows(tx *store.Tx, streams []inspection.Stream) ([]StreamRow, error) 
 		r.ProductSKU, r.ProductName = p.SKU, p.Name
 		if r.SupplierName, err = nm.supplier(st.SupplierID); err != nil {
 			return nil, err
+		}
+		ev, err := tx.SwitchingHistory(st.SupplierID, st.ProductID, st.Class, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(ev) > 0 {
+			r.LastEvent = ev[0].Reason
 		}
 		out = append(out, r)
 	}
