@@ -2,7 +2,6 @@ package resultops
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"qms/internal/inspection"
@@ -139,31 +138,35 @@ func (s *Service) Rates(ctx context.Context, f store.LotResultFilter, group stri
 		if err != nil {
 			return err
 		}
+		ids := make([]int64, 0, len(rates))
+		for _, r := range rates {
+			if id, err := strconv.ParseInt(r.Key, 10, 64); err == nil {
+				ids = append(ids, id)
+			}
+		}
+		names, err := tx.RateLabels(group, ids)
+		if err != nil {
+			return err
+		}
 		out = make([]Rate, len(rates))
 		for i, r := range rates {
-			out[i] = Rate{Rate: r, Label: label(tx, group, r.Key)}
+			out[i] = Rate{Rate: r, Label: label(group, r.Key, names)}
 		}
 		return nil
 	})
 	return out, err
 }
 
-// label names a group key.
-func label(tx *store.Tx, group, key string) string {
-	id, _ := strconv.ParseInt(key, 10, 64)
+// label names a group key: a record's name (from names, by id), a
+// kind's label, a month, a category code.
+func label(group, key string, names map[int64]string) string {
 	switch group {
-	case GroupSupplier:
-		if sup, err := tx.Supplier(id); err == nil {
-			return sup.DisplayName()
+	case GroupSupplier, GroupSite, GroupProduct:
+		id, _ := strconv.ParseInt(key, 10, 64)
+		if n, ok := names[id]; ok {
+			return n
 		}
-	case GroupSite:
-		if st, err := tx.Site(id); err == nil {
-			return st.DisplayName()
-		}
-	case GroupProduct:
-		if p, err := tx.Product(id); err == nil {
-			return p.SKU + " " + p.Name
-		}
+		return "#" + key
 	case GroupKind:
 		return inspection.Kind(key).Label()
 	case GroupTotal:
@@ -172,5 +175,5 @@ func label(tx *store.Tx, group, key string) string {
 	if key == "" {
 		return "–"
 	}
-	return fmt.Sprint(key)
+	return key
 }

@@ -7,6 +7,7 @@ import (
 
 	"qms/internal/inspection"
 	"qms/internal/qms"
+	"qms/internal/supplier"
 )
 
 // The monthly roll-up of lot results (lot_result_months, migration 0008):
@@ -139,4 +140,49 @@ func monthBounds(from, to time.Time) (qms.Date, qms.Date) {
 // of the month of to: the bounds of a period the monthly roll-up answers.
 func WholeMonths(from, to qms.Date) (qms.Date, qms.Date) {
 	return monthBounds(from.Time(), to.Time())
+}
+
+// RateLabels returns the names of the groups of rejection rates by
+// supplier, site or product (the group keys are their ids), read in one
+// query: a supplier's or site's display name, a product's SKU and name.
+// Other groups get no names.
+func (tx *Tx) RateLabels(group string, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var q string
+	switch group {
+	case GroupSupplier:
+		q = "SELECT id, name, name_latin FROM suppliers"
+	case GroupSite:
+		q = "SELECT id, name, name_latin FROM sites"
+	case GroupProduct:
+		q = "SELECT id, sku, name FROM products"
+	default:
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args[i], marks[i] = id, "?"
+	}
+	rows, err := tx.Query(q+" WHERE id IN ("+strings.Join(marks, ", ")+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var a, b string
+		if err := rows.Scan(&id, &a, &b); err != nil {
+			return nil, err
+		}
+		if group == GroupProduct {
+			out[id] = a + " " + b
+		} else {
+			out[id] = (&supplier.Supplier{Name: a, NameLatin: b}).DisplayName()
+		}
+	}
+	return out, rows.Err()
 }
