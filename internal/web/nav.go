@@ -25,6 +25,7 @@ var navigation = []navEntry{
 	{"Supplier settings", "/settings/suppliers", qms.CanManageSettings},
 	{"Products", "/products", qms.CanViewInternal},
 	{"Inspections", "/inspections", signedIn},
+	{"Rejection rates", "/rates", signedIn},
 	{"Sampling plan", "/sampling", qms.CanViewInternal},
 	{"Users", "/users", qms.CanListUsers},
 	{"Webhooks", "/webhooks", qms.CanManageWebhooks},

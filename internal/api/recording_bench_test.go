@@ -1,0 +1,143 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"qms/internal/account"
+	"qms/internal/api"
+	"qms/internal/auth"
+	"qms/internal/inspection"
+	"qms/internal/inspectionops/insptest"
+	"qms/internal/qms"
+	"qms/internal/server"
+	"qms/internal/store"
+	"qms/internal/store/storetest"
+)
+
+// BenchmarkRecordDefect measures recording a defect over HTTP through the
+// real handler (server middleware with Bearer authentication and the
+// request log, the API, inspectionops, the audited append-only entry) on
+// SQLite with 16 inspectors recording at once, two on each of 8
+// pre-shipment inspections, each request a new defect with its own
+// idempotency key; and as the baseline a bare loop of single-row
+// BEGIN; INSERT; COMMIT transactions on the same database with 16
+// concurrent clients. It reports the latency percentiles and throughput.
+//
+//	QMS_BENCH_RECORDING=1 go test ./internal/api/ -run '^$' -bench RecordDefect -benchtime 1x
+func BenchmarkRecordDefect(b *testing.B) {
+	if os.Getenv("QMS_BENCH_RECORDING") == "" {
+		b.Skip("set QMS_BENCH_RECORDING=1 to run the recording load")
+	}
+	const clients, perClient = 16, 250
+	st := storetest.Open(b, store.SQLite)
+	w := insptest.Build(b, st)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil)) // the product's default request logging, discarded
+	a := &auth.Service{Store: st, Policy: auth.DefaultPolicy, Log: log}
+	h, err := server.Handler(server.Options{Store: st, Auth: a, Log: log, Surfaces: []server.Surface{api.New(st, a, log)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	acc := &account.Service{Store: st}
+	var lots []int64
+	for range clients / 2 {
+		lots = append(lots, w.Lot(b, st, w.PA, inspection.KindPreShipment, 3200).ID)
+	}
+	tokens := make([]string, clients)
+	for i := range tokens {
+		u, _, err := acc.CreateUser(insptest.System, account.NewUser{Email: fmt.Sprintf("bench-%02d@example.com", i), Name: fmt.Sprintf("Thanh Tra %02d", i),
+			Role: qms.RoleInspector, Password: "correct horse battery staple"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, tokens[i], err = acc.CreateToken(insptest.System, u.ID, "bench", nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	percentiles := func(d []time.Duration) string {
+		slices.Sort(d)
+		q := func(p float64) time.Duration { return d[int(p*float64(len(d)-1))].Round(10 * time.Microsecond) }
+		return fmt.Sprintf("p50 %v p95 %v p99 %v", q(0.5), q(0.95), q(0.99))
+	}
+	run := func(do func(client, i int) error) ([]time.Duration, time.Duration) {
+		var mu sync.Mutex
+		var all []time.Duration
+		var wg sync.WaitGroup
+		start := time.Now()
+		for c := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				own := make([]time.Duration, 0, perClient)
+				for i := range perClient {
+					t0 := time.Now()
+					if err := do(c, i); err != nil {
+						b.Error(err)
+						return
+					}
+					own = append(own, time.Since(t0))
+				}
+				mu.Lock()
+				all = append(all, own...)
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		return all, time.Since(start)
+	}
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	for b.Loop() {
+		d, took := run(func(c, i int) error {
+			body := fmt.Sprintf(`{"key":"bench-%02d-%06d-%d","kind":"defect","defect":{"unit":%d,"code":"SCR-01","class":"minor","location":"top cover 顶盖","note":"client %d"}}`,
+				c, i, time.Now().UnixNano(), 1+(i*7+c)%125, c)
+			req, _ := http.NewRequest("POST", srv.URL+"/api/v1/inspections/"+strconv.FormatInt(lots[c/2], 10)+"/entries", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+tokens[c])
+			req.Header.Set("Content-Type", "application/json")
+			res, err := hc.Do(req)
+			if err != nil {
+				return err
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusCreated {
+				return fmt.Errorf("status %d", res.StatusCode)
+			}
+			return nil
+		})
+		b.Logf("record a defect over HTTP, %d inspectors: %d requests in %v, %.0f/s, %s", clients, len(d), took.Round(time.Millisecond),
+			float64(len(d))/took.Seconds(), percentiles(d))
+		slices.Sort(d)
+		b.ReportMetric(float64(d[int(0.95*float64(len(d)-1))].Microseconds())/1000, "p95-ms")
+
+		if _, err := st.DB().Exec("CREATE TABLE IF NOT EXISTS bench_inserts (id INTEGER PRIMARY KEY, client INTEGER, payload TEXT)"); err != nil {
+			b.Fatal(err)
+		}
+		ctx := context.Background()
+		d, took = run(func(c, i int) error {
+			tx, err := st.DB().BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec("INSERT INTO bench_inserts (client, payload) VALUES (?, ?)", c, `{"unit":1,"code":"SCR-01"}`); err != nil {
+				tx.Rollback()
+				return err
+			}
+			return tx.Commit()
+		})
+		b.Logf("baseline bare insert transactions, %d clients: %d in %v, %.0f/s, %s", clients, len(d), took.Round(time.Millisecond),
+			float64(len(d))/took.Seconds(), percentiles(d))
+	}
+}
