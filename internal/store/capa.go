@@ -515,7 +515,13 @@ func (tx *Tx) changeCAPA(id, expected int64, action string, change func(c *capa.
 	if err != nil {
 		return nil, err
 	}
-	return after, tx.Audit(entityCAPA, id, action, before, after, reason)
+	if err := tx.Audit(entityCAPA, id, action, before, after, reason); err != nil {
+		return nil, err
+	}
+	if after.Evaluation != nil && after.Evaluation.Final() && (before.Evaluation == nil || before.Evaluation.Outcome != after.Evaluation.Outcome) {
+		return after, tx.capaEvent(capa.EventEffectiveness, after, "", "")
+	}
+	return after, nil
 }
 
 func cloneCAPA(c *capa.CAPA) *capa.CAPA {
@@ -831,7 +837,21 @@ func (tx *Tx) capaEvent(t string, c *capa.CAPA, s capa.Stage, comment string) er
 // sample units with a defect of that code that was not voided, counted in
 // the inspection's entries; only inspections of qms count). Read through
 // lot_results_effectiveness and inspection_entries_defect_code.
-func (tx *Tx) EffectivenessSeries(cr capa.Criterion) ([]capa.Point, error) {
+func (tx *Tx) EffectivenessSeries(cr capa.Criterion) ([]capa.Point, error) { return tx.series(cr, nil) }
+
+// stmtCache keeps the statements of one transaction's evaluations: a few
+// query shapes serve every criterion, and preparing (planning) them again
+// for each would cost more than running them.
+type stmtCache map[string]*sql.Stmt
+
+func (c stmtCache) close() {
+	for _, st := range c {
+		st.Close()
+	}
+}
+
+// series runs the series query of a criterion, through stmts when given.
+func (tx *Tx) series(cr capa.Criterion, stmts stmtCache) ([]capa.Point, error) {
 	if cr.StartOn.IsZero() {
 		return []capa.Point{}, nil
 	}
@@ -868,24 +888,50 @@ func (tx *Tx) EffectivenessSeries(cr capa.Criterion) ([]capa.Point, error) {
 	}
 	q += " ORDER BY lr.inspected_on, lr.id"
 	if cr.Inspections > 0 {
-		q += fmt.Sprintf(" LIMIT %d", cr.Inspections)
+		q += " LIMIT ?"
+		args = append(args, cr.Inspections)
 	}
-	return scanAllTx(tx, q, args, func(sc scanner, p *capa.Point) error {
+	var rows *sql.Rows
+	var err error
+	if stmts == nil {
+		rows, err = tx.Query(q, args...)
+	} else {
+		st, ok := stmts[q]
+		if !ok {
+			if st, err = tx.tx.PrepareContext(tx.ctx, tx.s.q(q)); err != nil {
+				return nil, err
+			}
+			stmts[q] = st
+		}
+		rows, err = st.QueryContext(tx.ctx, args...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []capa.Point{}
+	for rows.Next() {
+		var p capa.Point
 		var insp sql.NullInt64
-		err := sc.Scan(&p.LotResultID, &insp, dateDest{&p.InspectedOn}, &p.Kind, &p.Inspected, &p.Defective)
+		if err := rows.Scan(&p.LotResultID, &insp, dateDest{&p.InspectedOn}, &p.Kind, &p.Inspected, &p.Defective); err != nil {
+			return nil, err
+		}
 		p.InspectionID = insp.Int64
-		return err
-	})
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }
 
 // evaluateInto evaluates c's criterion today into c.Evaluation (nil
 // before the window starts).
-func (tx *Tx) evaluateInto(c *capa.CAPA) error {
+func (tx *Tx) evaluateInto(c *capa.CAPA) error { return tx.evaluateWith(c, nil) }
+
+func (tx *Tx) evaluateWith(c *capa.CAPA, stmts stmtCache) error {
 	if c.Criterion == nil || c.Criterion.StartOn.IsZero() {
 		c.Evaluation = nil
 		return nil
 	}
-	series, err := tx.EffectivenessSeries(*c.Criterion)
+	series, err := tx.series(*c.Criterion, stmts)
 	if err != nil {
 		return err
 	}
@@ -911,7 +957,7 @@ func (tx *Tx) EvaluateCAPA(id int64) (*capa.CAPA, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tx.reevaluate(c); err != nil {
+	if _, err := tx.reevaluate(c, nil); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -921,12 +967,12 @@ func (tx *Tx) EvaluateCAPA(id int64) (*capa.CAPA, error) {
 // when the evaluation says something new, stores it without a new version;
 // a new outcome (pass or fail) is audited and published. It reports
 // whether it stored anything.
-func (tx *Tx) reevaluate(c *capa.CAPA) (bool, error) {
+func (tx *Tx) reevaluate(c *capa.CAPA, stmts stmtCache) (bool, error) {
 	if !c.Status.Active() || c.Criterion == nil || c.Criterion.StartOn.IsZero() {
 		return false, nil
 	}
 	before := c.Evaluation
-	if err := tx.evaluateInto(c); err != nil {
+	if err := tx.evaluateWith(c, stmts); err != nil {
 		return false, err
 	}
 	if sameEvidence(before, c.Evaluation) {
@@ -960,9 +1006,23 @@ func (tx *Tx) EvaluateCriteriaFor(supplierID, productID int64) (int, error) {
 	return tx.evaluatePending("crit_supplier_id = ? AND crit_product_id IN (?, 0)", supplierID, productID)
 }
 
+// EvaluateDueCriteria evaluates the pending effectiveness criteria whose
+// days window has ended by today: the only evaluations that time alone
+// changes (a new inspection changes the others, through
+// EvaluateCriteriaFor). Run it daily. It returns how many evaluations
+// changed.
+func (tx *Tx) EvaluateDueCriteria() (int, error) {
+	end := "date(crit_start_on, '+' || crit_days || ' days')"
+	if tx.Dialect() == Postgres {
+		end = "crit_start_on + crit_days"
+	}
+	return tx.evaluatePending("crit_days > 0 AND "+end+" <= ?", dateValue(tx.today()))
+}
+
 // EvaluatePendingCriteria evaluates every pending effectiveness criterion
-// (a daily job: a days window completes with time, not with a new
-// inspection). It returns how many evaluations changed.
+// again: after lot results were voided or imported late with earlier
+// dates, which EvaluateCriteriaFor and EvaluateDueCriteria do not see. It
+// returns how many evaluations changed.
 func (tx *Tx) EvaluatePendingCriteria() (int, error) { return tx.evaluatePending("1 = 1") }
 
 func (tx *Tx) evaluatePending(cond string, args ...any) (int, error) {
@@ -974,9 +1034,11 @@ func (tx *Tx) evaluatePending(cond string, args ...any) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	stmts := stmtCache{}
+	defer stmts.close()
 	n := 0
 	for i := range cs {
-		changed, err := tx.reevaluate(&cs[i])
+		changed, err := tx.reevaluate(&cs[i], stmts)
 		if err != nil {
 			return n, fmt.Errorf("evaluate CAPA %d: %w", cs[i].ID, err)
 		}

@@ -455,16 +455,25 @@ func TestEffectivenessSeries(t *testing.T) {
 			if c.Evaluation.Outcome != capa.OutcomePending || len(c.Evaluation.Points) != 2 {
 				t.Fatalf("%+v", c.Evaluation)
 			}
-			// The window completes with time: the daily job.
-			setNow(time.Date(2026, 5, 1, 6, 0, 0, 0, time.UTC))
+			// The window completes with time: the daily job. On the last
+			// day of the window it is not due yet.
 			var changed int
-			update(t, s, qmCtx(), func(tx *store.Tx) error {
-				var err error
-				changed, err = tx.EvaluatePendingCriteria()
-				return err
-			})
+			due := func() {
+				update(t, s, qmCtx(), func(tx *store.Tx) error {
+					var err error
+					changed, err = tx.EvaluateDueCriteria()
+					return err
+				})
+			}
+			setNow(time.Date(2026, 4, 30, 23, 0, 0, 0, time.UTC))
+			if due(); changed != 0 || getCAPA(t, s, classCAPA.ID).Evaluation.Outcome != capa.OutcomePending {
+				t.Fatalf("due on the last day: %d", changed)
+			}
+			setNow(time.Date(2026, 5, 1, 6, 0, 0, 0, time.UTC))
+			due()
 			c = getCAPA(t, s, classCAPA.ID)
-			// The class criterion passes; the code criterion has nothing new.
+			// The class criterion passes (dropping the voided result); the
+			// code criterion has no days window and is not looked at.
 			if changed != 1 || c.Evaluation.Outcome != capa.OutcomePass || len(c.Evaluation.Points) != 1 || c.Evaluation.Defective != 1 || c.Version != classCAPA.Version {
 				t.Fatalf("%d %+v v%d", changed, c.Evaluation, c.Version)
 			}

@@ -26,7 +26,7 @@ import (
 const (
 	entityNCR          = "ncr"
 	entityNCRAction    = "ncr_action"
-	actionDisposition  = "disposition"
+	actionDisposition  = "set_disposition"
 	actionMRBApprove   = "mrb_approve"
 	actionCost         = "cost"
 	actionFinishAction = "finish"
