@@ -255,3 +255,41 @@ func TestRatesIsolation(t *testing.T) {
 		}
 	})
 }
+
+// TestReportFile: an agency's report uploaded first is attached to the
+// lot result it came with, and read by whoever may see the result.
+func TestReportFile(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		ops := &resultops.Service{Store: st}
+		ins := as(f.w.Users[qms.RoleInspector])
+		file := &store.File{SHA256: strings.Repeat("ab", 32), Size: 1234, ContentType: "application/pdf", Name: "QIMA-QM-2001.pdf"}
+		if err := st.Update(ins, func(tx *store.Tx) error { return tx.CreateFile(file) }); err != nil {
+			t.Fatal(err)
+		}
+		im, err := ops.Record(ins, resultops.ThirdParty{Agency: "QIMA", ReportNo: "QM-2001", Date: "2026-03-01", Supplier: expand(f, "{A}"),
+			Site: expand(f, "{Asite}"), Product: "BS-20-BLK", Kind: "psi", LotSize: 3200, SampleSize: 125, MinorDefects: 2, Verdict: "pass",
+			ReportFileID: file.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got *store.File
+		st.View(ins, func(tx *store.Tx) error { got, err = tx.File(file.ID); return err })
+		if got.OwnerType != resultops.OwnerLotResult || got.OwnerID != im.LotResult.ID {
+			t.Errorf("report file belongs to %s %d", got.OwnerType, got.OwnerID)
+		}
+		ctx := context.Background()
+		if err := ops.ReadLotResultFile(ctx, qms.ActorOf(f.w.A.User, "session"), resultops.OwnerLotResult, im.LotResult.ID); err != nil {
+			t.Errorf("A's supplier user reading A's report: %v", err)
+		}
+		if err := ops.ReadLotResultFile(ctx, qms.ActorOf(f.w.B.User, "session"), resultops.OwnerLotResult, im.LotResult.ID); qms.ErrorKind(err) != qms.KindNotFound {
+			t.Errorf("B's supplier user reading A's report: %v", err)
+		}
+		// A file already attached elsewhere is a problem of the row.
+		_, err = ops.Record(ins, resultops.ThirdParty{Agency: "QIMA", ReportNo: "QM-2002", Date: "2026-03-02", Supplier: expand(f, "{A}"),
+			Site: expand(f, "{Asite}"), Product: "BS-20-BLK", Kind: "psi", LotSize: 3200, SampleSize: 125, Verdict: "pass", ReportFileID: file.ID})
+		if qms.ErrorKind(err) != qms.KindInvalid || qms.ErrorFields(err)["report_file_id"] == "" {
+			t.Errorf("a file of another result: %v %v", err, qms.ErrorFields(err))
+		}
+	})
+}
