@@ -763,10 +763,13 @@
       if (loc) { d.location = loc; }
       if (note) { d.note = note; }
       record("defect", d, draft.defect.slice());
+      // A fresh form for the next defect: nothing of this one carries over by mistake.
       draft.defect = [];
       $("d-previews").replaceChildren();
-      $("d-desc").value = "";
-      $("d-note").value = "";
+      ["d-code", "d-desc", "d-loc", "d-note"].forEach(function (id) { $(id).value = ""; });
+      $("d-desc").placeholder = "describe the defect";
+      chosenClass = "";
+      pressSeg($("d-class"), "data-class", undefined);
       toast("Defect added to unit " + unit);
     });
   }
