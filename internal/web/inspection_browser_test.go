@@ -212,6 +212,16 @@ func TestInspectionBrowser(t *testing.T) {
 		}
 		step("leave the cell", chromedp.Click(chromedp.ID("tab-units")))
 		wait("the reading is sent", drained)
+		// An absurd reading passes no check here but the server's: it comes back refused, with why.
+		step("an absurd reading", chromedp.Click(chromedp.ID("tab-meas")),
+			chromedp.SendKeys(chromedp.CSS(`#meas-table input[data-unit="3"][data-char="1"]`), "12000"),
+			chromedp.Click(chromedp.ID("tab-units")))
+		wait("the server refuses it", `document.querySelectorAll("#rejected-list li").length === 1 && document.getElementById("queue").dataset.n === "0"`)
+		if why := str("why", `document.querySelector("#rejected-list .meta").textContent`); !strings.Contains(why, "cannot be a reading") {
+			t.Errorf("the refusal says %q", why)
+		}
+		step("discard it", chromedp.Click(chromedp.CSS(`#rejected-list button`)))
+		wait("discarded", `document.querySelectorAll("#rejected-list li").length === 0`)
 		shot("inspection-record", 1024, 768)
 		shot("inspection-record", 768, 1024)
 

@@ -368,3 +368,45 @@ func TestInspectionPhotoForm(t *testing.T) {
 		}
 	})
 }
+
+// TestInspectionFAIPages records first article results from the forms of
+// the recording page: the FAI cannot be submitted before every
+// characteristic has a result; an inspector may not approve it; a quality
+// manager approves it.
+func TestInspectionFAIPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		iw := newInspWeb(t, st)
+		fai := iw.w.Lot(t, st, iw.w.PB, inspection.KindFirstArticle, 10)
+		id := strconv.FormatInt(fai.ID, 10)
+		insp, qm := iw.clients["inspector"], iw.clients["quality_manager"]
+		insp.get("/inspections/"+id+"/record").must(t, 200, `id="fai-table"`, "No result")
+		save := func(no int, form url.Values) {
+			t.Helper()
+			form.Set("kind", "fai")
+			form.Set("characteristic", strconv.Itoa(no))
+			form.Set("key", "fai-form-"+id+"-"+strconv.Itoa(no))
+			form.Set("next", "/inspections/"+id+"/record")
+			r := insp.post("/inspections/"+id+"/entries", form)
+			if r.code != 303 || r.loc != "/inspections/"+id+"/record" {
+				t.Fatalf("save %d = %d %s", no, r.code, r.loc)
+			}
+		}
+		save(1, url.Values{"value": {"120.1", "119,9"}, "gauge": {"caliper 0.01 mm"}})
+		version := func() string { return strconv.FormatInt(iw.w.Get(t, st, fai.ID).Version, 10) }
+		r := insp.post("/inspections/"+id+"/submit", url.Values{"version": {version()}})
+		r.must(t, 409, "Every characteristic of the spec needs a result")
+		save(2, url.Values{"value": {"401", "399"}})
+		for no := 3; no <= 6; no++ {
+			save(no, url.Values{"pass": {"yes"}, "result": {"as golden sample"}})
+		}
+		page := insp.get("/inspections/" + id + "/record")
+		if strings.Contains(page.body, "No result") || strings.Count(page.body, `<span class="vd vd-pass">Pass</span>`) != 6 {
+			t.Fatalf("not every characteristic passes:\n%s", clipBody(page.body[strings.Index(page.body, "fai-table"):]))
+		}
+		insp.post("/inspections/"+id+"/submit", url.Values{"version": {version()}}).redirectsTo(t, "/inspections/"+id)
+		insp.post("/inspections/"+id+"/decide", url.Values{"kind": {"approve"}, "version": {version()}}).must(t, 403)
+		qm.get("/inspections/"+id).must(t, 200, `value="approve"`, `value="approve_conditional"`)
+		qm.post("/inspections/"+id+"/decide", url.Values{"kind": {"approve"}, "version": {version()}}).redirectsTo(t, "/inspections/"+id)
+		qm.get("/inspections/"+id).must(t, 200, "Decision: Approved")
+	})
+}

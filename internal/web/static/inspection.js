@@ -400,6 +400,7 @@
       var input = row && row.querySelector('input[data-char="' + m.characteristic + '"]');
       if (!input) { return; }
       input.classList.add("rejected");
+      input.title = it.error;
       text(input.parentNode.querySelector(".cell-msg"), it.error);
     });
   }
@@ -469,6 +470,47 @@
     remarks.replaceChildren(rf);
   }
 
+  // describe says what an entry holds, in a few words.
+  function describe(e) {
+    var p = e[e.kind] || {};
+    switch (e.kind) {
+      case "defect": return "Defect on unit " + p.unit + ": " + (p.code || p.description || "");
+      case "measurement": return "Unit " + p.unit + ", characteristic " + p.characteristic + ": " + p.value + " " + (p.uom || "");
+      case "units": return "Units " + p.from + "–" + p.to + " inspected";
+      case "test": return "Test " + p.characteristic + ", unit " + p.unit + ": " + (p.pass ? "pass" : "fail");
+      case "check": return "Check " + (p.characteristic || p.item) + ": " + p.result;
+      case "section": return "Section " + p.section + ": " + p.result;
+      case "cartons": return "Cartons " + p.counted + " of " + p.packing_list;
+      case "container": return "Container " + p.container_no;
+      case "photo": return "Photo " + (p.caption || "");
+      case "remark": return "Remark";
+      case "void": return "Void of entry " + p.entry_id;
+    }
+    return e.kind;
+  }
+
+  // renderRejected lists the entries the server refused, with why, so that
+  // they can be recorded again correctly and discarded.
+  function renderRejected() {
+    var list = $("rejected-list");
+    var frag = document.createDocumentFragment();
+    pending.forEach(function (it) {
+      if (!it.error) { return; }
+      var li = el("li", "rejected");
+      li.appendChild(el("span", "vd vd-fail", "Refused"));
+      var mid = el("div");
+      mid.appendChild(el("div", "", describe(it.entry)));
+      mid.appendChild(el("div", "meta", it.error));
+      li.appendChild(mid);
+      var b = el("button", "btn btn-small", "Discard");
+      b.type = "button";
+      b.addEventListener("click", function () { done(it).then(render); });
+      li.appendChild(b);
+      frag.appendChild(li);
+    });
+    list.replaceChildren(frag);
+  }
+
   function renderQueue() {
     var waiting = pending.filter(function (it) { return !it.error; }).length;
     var rejected = pending.length - waiting;
@@ -498,6 +540,7 @@
     renderChoices(entries);
     renderForms(entries);
     renderLists(entries);
+    renderRejected();
     renderQueue();
   }
 
@@ -631,7 +674,9 @@
       return res.ok ? res.json() : null;
     }).then(function (r) {
       if (!r) { return; }
-      text($("rec-summary"), r.units_inspected + " of " + r.sample_size + " units inspected · verdict so far (recorded on the server) " + (LABEL[r.verdict] || r.verdict));
+      var why = (r.reasons || []).slice(0, 2).join("; ");
+      text($("rec-summary"), (cfg.units > 0 ? r.units_inspected + " of " + r.sample_size + " units inspected · " : "") +
+        "verdict so far on the server: " + (LABEL[r.verdict] || r.verdict) + (why ? " — " + why : ""));
       (r.sections || []).forEach(function (s) {
         var d = document.querySelector('[data-derived="' + s.section + '"]');
         if (d) { text(d, s.derived ? "from the data: " + s.derived.replace("_", " ") : ""); }
