@@ -112,9 +112,6 @@ type Rate struct {
 	Label string `json:"label"`
 }
 
-// RejectionRate is the share of lots rejected, in per cent.
-func (r Rate) RejectionPercent() float64 { return 100 * r.RejectionRate() }
-
 // Rates returns the lot rejection rate and PPM of the lot results matching
 // f, grouped by group (a Group constant), each with its label. A
 // supplier's user gets its own supplier's rates only; asking for another
