@@ -306,6 +306,34 @@ func TestInspectionBrowser(t *testing.T) {
 			t.Errorf("%d photos stored (%v), want 2", len(files), err)
 		}
 
+		// An entry whose answer was lost (still queued in the browser, already
+		// stored) is sent again after a reload: it is stored once.
+		var resent inspection.Entry
+		for _, e := range defects {
+			if e.Defect.Unit == 2 {
+				resent = e
+			}
+		}
+		queued := fmt.Sprintf(`new Promise(function (ok, fail) {
+			var r = indexedDB.open("qms-recording", 1);
+			r.onerror = function () { fail(r.error); };
+			r.onsuccess = function () {
+				var t = r.result.transaction("queue", "readwrite");
+				t.objectStore("queue").put({key: %[1]q, inspection: %[2]d, seq: 1, photos: [], error: "",
+					entry: {key: %[1]q, kind: "defect", defect: {unit: 2, code: "FUN-01"}}});
+				t.oncomplete = function () { ok("queued"); };
+				t.onerror = function () { fail(t.error); };
+			};
+		})`, resent.Key, id)
+		if got := str("queue a lost answer", queued, chromedp.EvalAwaitPromise); got != "queued" {
+			t.Fatalf("queue: %s", got)
+		}
+		step("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("rec")))
+		wait("the resend drains", drained)
+		if n := len(entries(inspection.EntryDefect, id)); n != 4 {
+			t.Errorf("after the resend %d defects are stored, want 4", n)
+		}
+
 		// Finish the lot (every unit, section, check and test), submit, download the report.
 		w.Complete(t, st, w.Get(t, st, id))
 		step("open the inspection page", chromedp.Navigate(fmt.Sprintf("%s/inspections/%d", base, id)), chromedp.WaitVisible(chromedp.ID("submit-form")))
