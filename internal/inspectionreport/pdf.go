@@ -88,7 +88,9 @@ func WritePDF(w io.Writer, r *Report, fonts *report.Fonts, photos map[int64][]by
 		d.Paragraph("• " + strings.Join(r.Reasons, "\n• "))
 	}
 
-	d.PageBreak()
+	if len(r.Sections) > 0 { // the summary page of a lot inspection; a first article report goes on
+		d.PageBreak()
+	}
 	heading("Order and quantity")
 	d.KeyValues(fields(r.Order), 2)
 
