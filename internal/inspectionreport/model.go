@@ -812,6 +812,9 @@ func (b *builder) remarks() {
 		b.r.Remarks = append(b.r.Remarks, Remark{Text: rm.Text, By: rm.RecordedBy, At: stamp(rm.RecordedAt)})
 	}
 	for _, o := range x.GateOverrides {
+		if o.Reason == "" { // redacted for a supplier's user
+			continue
+		}
 		b.r.Remarks = append(b.r.Remarks, Remark{Text: fmt.Sprintf("Booked although the %s gate blocked it (%s): %s", o.Gate, o.Blocked, o.Reason), By: o.By, At: stamp(o.At)})
 	}
 	for _, a := range b.in.Amendments {
