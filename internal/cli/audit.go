@@ -38,29 +38,43 @@ func auditVerify(ctx context.Context, env *Env, args []string) error {
 	}
 	var sum audit.Summary
 	var err error
+	sigs := -1 // signatures checked; an export carries them inside its events
 	if *file != "" {
 		sum, err = verifyFile(env, *file)
 	} else {
-		sum, err = verifyDB(ctx, env, resolve)
+		sum, sigs, err = verifyDB(ctx, env, resolve)
 	}
 	if err != nil {
 		return chainFailure(sum, err)
 	}
 	fmt.Fprintf(env.Stdout, "%d events verified; the chain ends at event %d with hash %s\n", sum.Events, sum.Head.Seq, sum.Head.Hash)
+	if sigs >= 0 {
+		fmt.Fprintf(env.Stdout, "%d electronic signatures match their audit events\n", sigs)
+	}
 	return nil
 }
 
-func verifyDB(ctx context.Context, env *Env, resolve func() (config.Config, error)) (audit.Summary, error) {
+// verifyDB walks the chain in the database, then checks that every stored
+// electronic signature is the one its (chained) audit event recorded.
+func verifyDB(ctx context.Context, env *Env, resolve func() (config.Config, error)) (audit.Summary, int, error) {
 	c, err := resolve()
 	if err != nil {
-		return audit.Summary{}, err
+		return audit.Summary{}, 0, err
 	}
 	st, err := openExisting(ctx, c, env)
 	if err != nil {
-		return audit.Summary{}, err
+		return audit.Summary{}, 0, err
 	}
 	defer st.Close()
-	return audit.Export(qms.WithActor(ctx, qms.System), st, nil)
+	sum, err := audit.Export(qms.WithActor(ctx, qms.System), st, nil)
+	if err != nil {
+		return sum, 0, err
+	}
+	n, err := st.VerifySignatures(ctx)
+	if err != nil {
+		return sum, n, &ExitError{Code: 1, Msg: "electronic signatures: " + err.Error()}
+	}
+	return sum, n, nil
 }
 
 func verifyFile(env *Env, name string) (audit.Summary, error) {
