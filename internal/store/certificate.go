@@ -372,30 +372,8 @@ func (tx *Tx) ReviewCertificate(id int64, to supplier.Review, note string, expec
 // certificate counts for nothing and frees its number. Returns invalid,
 // not found or conflict.
 func (tx *Tx) VoidCertificate(id int64, reason string, expected int64) error {
-	reason, err := requireReason(reason)
-	if err != nil {
-		return err
-	}
-	before, err := tx.Certificate(id)
-	if err != nil {
-		return err
-	}
-	if before.VoidedAt != nil {
-		return alreadyVoided("This certificate")
-	}
-	res, err := tx.Exec(`UPDATE certificates SET voided_at = ?, void_reason = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
-		tx.Now, reason, tx.Now, id, expected)
-	if err != nil {
-		return err
-	}
-	if err := CheckVersion(res, "This certificate"); err != nil {
-		return err
-	}
-	after, err := tx.Certificate(id)
-	if err != nil {
-		return err
-	}
-	return tx.Audit(entityCertificate, id, qms.ActionVoid, before, after, reason)
+	return voidRecord(tx, "certificates", entityCertificate, "This certificate", id, expected, reason, tx.Certificate,
+		func(r *supplier.Certificate) bool { return r.VoidedAt != nil })
 }
 
 // CertificateRecords returns every certificate of a supplier (voided and

@@ -191,28 +191,6 @@ func (tx *Tx) UpdatePlan(p *inspection.Plan, expected int64, reason string) erro
 // VoidPlan voids a plan with a reason, audited. Returns invalid, not found
 // or conflict.
 func (tx *Tx) VoidPlan(id int64, reason string, expected int64) error {
-	reason, err := requireReason(reason)
-	if err != nil {
-		return err
-	}
-	before, err := tx.Plan(id)
-	if err != nil {
-		return err
-	}
-	if before.VoidedAt != nil {
-		return alreadyVoided("This inspection plan")
-	}
-	res, err := tx.Exec(`UPDATE inspection_plans SET voided_at = ?, void_reason = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
-		tx.Now, reason, tx.Now, id, expected)
-	if err != nil {
-		return err
-	}
-	if err := CheckVersion(res, "This inspection plan"); err != nil {
-		return err
-	}
-	after, err := tx.Plan(id)
-	if err != nil {
-		return err
-	}
-	return tx.Audit(entityPlan, id, qms.ActionVoid, before, after, reason)
+	return voidRecord(tx, "inspection_plans", entityPlan, "This inspection plan", id, expected, reason, tx.Plan,
+		func(r *inspection.Plan) bool { return r.VoidedAt != nil })
 }

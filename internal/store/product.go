@@ -140,30 +140,8 @@ func (tx *Tx) UpdateProduct(p *inspection.Product, expected int64, reason string
 // VoidProduct voids a product with a reason, audited. Its specs,
 // inspections and results stay. Returns invalid, not found or conflict.
 func (tx *Tx) VoidProduct(id int64, reason string, expected int64) error {
-	reason, err := requireReason(reason)
-	if err != nil {
-		return err
-	}
-	before, err := tx.Product(id)
-	if err != nil {
-		return err
-	}
-	if before.VoidedAt != nil {
-		return alreadyVoided("This product")
-	}
-	res, err := tx.Exec(`UPDATE products SET voided_at = ?, void_reason = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
-		tx.Now, reason, tx.Now, id, expected)
-	if err != nil {
-		return err
-	}
-	if err := CheckVersion(res, "This product"); err != nil {
-		return err
-	}
-	after, err := tx.Product(id)
-	if err != nil {
-		return err
-	}
-	return tx.Audit(entityProduct, id, qms.ActionVoid, before, after, reason)
+	return voidRecord(tx, "products", entityProduct, "This product", id, expected, reason, tx.Product,
+		func(r *inspection.Product) bool { return r.VoidedAt != nil })
 }
 
 // ProductFilter selects products. Zero fields do not filter.
@@ -323,30 +301,8 @@ func (tx *Tx) UpdateDefectCode(d *inspection.DefectCode, expected int64, reason 
 // VoidDefectCode withdraws a code from the library with a reason, audited.
 // Defects recorded with it keep it. Returns invalid, not found or conflict.
 func (tx *Tx) VoidDefectCode(id int64, reason string, expected int64) error {
-	reason, err := requireReason(reason)
-	if err != nil {
-		return err
-	}
-	before, err := tx.DefectCode(id)
-	if err != nil {
-		return err
-	}
-	if before.VoidedAt != nil {
-		return alreadyVoided("This defect code")
-	}
-	res, err := tx.Exec(`UPDATE defect_codes SET voided_at = ?, void_reason = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
-		tx.Now, reason, tx.Now, id, expected)
-	if err != nil {
-		return err
-	}
-	if err := CheckVersion(res, "This defect code"); err != nil {
-		return err
-	}
-	after, err := tx.DefectCode(id)
-	if err != nil {
-		return err
-	}
-	return tx.Audit(entityDefectCode, id, qms.ActionVoid, before, after, reason)
+	return voidRecord(tx, "defect_codes", entityDefectCode, "This defect code", id, expected, reason, tx.DefectCode,
+		func(r *inspection.DefectCode) bool { return r.VoidedAt != nil })
 }
 
 // scanAllTx runs a query in the transaction and scans every row.

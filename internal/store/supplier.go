@@ -184,30 +184,8 @@ func (tx *Tx) UpdateCategory(c *supplier.Category, expected int64, reason string
 // VoidCategory voids a category with a reason, audited. Suppliers and
 // sites keep the code; it can no longer be given to new ones.
 func (tx *Tx) VoidCategory(id int64, reason string, expected int64) error {
-	reason, err := requireReason(reason)
-	if err != nil {
-		return err
-	}
-	before, err := tx.Category(id)
-	if err != nil {
-		return err
-	}
-	if before.VoidedAt != nil {
-		return alreadyVoided("This category")
-	}
-	res, err := tx.Exec(`UPDATE product_categories SET voided_at = ?, void_reason = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
-		tx.Now, reason, tx.Now, id, expected)
-	if err != nil {
-		return err
-	}
-	if err := CheckVersion(res, "This category"); err != nil {
-		return err
-	}
-	after, err := tx.Category(id)
-	if err != nil {
-		return err
-	}
-	return tx.Audit(entityCategory, id, qms.ActionVoid, before, after, reason)
+	return voidRecord(tx, "product_categories", entityCategory, "This category", id, expected, reason, tx.Category,
+		func(r *supplier.Category) bool { return r.VoidedAt != nil })
 }
 
 // checkCategoryCodes records a problem for every code that is not a
@@ -464,30 +442,8 @@ func (tx *Tx) SetSupplierStatus(id int64, to supplier.Status, reason string, exp
 // certificates stay as they are, and it leaves every list by default.
 // Returns invalid (no reason), not found or conflict.
 func (tx *Tx) VoidSupplier(id int64, reason string, expected int64) error {
-	reason, err := requireReason(reason)
-	if err != nil {
-		return err
-	}
-	before, err := tx.Supplier(id)
-	if err != nil {
-		return err
-	}
-	if before.VoidedAt != nil {
-		return alreadyVoided("This supplier")
-	}
-	res, err := tx.Exec(`UPDATE suppliers SET voided_at = ?, void_reason = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
-		tx.Now, reason, tx.Now, id, expected)
-	if err != nil {
-		return err
-	}
-	if err := CheckVersion(res, "This supplier"); err != nil {
-		return err
-	}
-	after, err := tx.Supplier(id)
-	if err != nil {
-		return err
-	}
-	return tx.Audit(entitySupplier, id, qms.ActionVoid, before, after, reason)
+	return voidRecord(tx, "suppliers", entitySupplier, "This supplier", id, expected, reason, tx.Supplier,
+		func(r *supplier.Supplier) bool { return r.VoidedAt != nil })
 }
 
 // ---- Sites ----
@@ -639,30 +595,8 @@ func (tx *Tx) UpdateSite(s *supplier.Site, expected int64, reason string) error 
 // VoidSite voids a site with a reason, audited. Certificates keep their
 // link to it. Returns invalid, not found or conflict.
 func (tx *Tx) VoidSite(id int64, reason string, expected int64) error {
-	reason, err := requireReason(reason)
-	if err != nil {
-		return err
-	}
-	before, err := tx.Site(id)
-	if err != nil {
-		return err
-	}
-	if before.VoidedAt != nil {
-		return alreadyVoided("This site")
-	}
-	res, err := tx.Exec(`UPDATE sites SET voided_at = ?, void_reason = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
-		tx.Now, reason, tx.Now, id, expected)
-	if err != nil {
-		return err
-	}
-	if err := CheckVersion(res, "This site"); err != nil {
-		return err
-	}
-	after, err := tx.Site(id)
-	if err != nil {
-		return err
-	}
-	return tx.Audit(entitySite, id, qms.ActionVoid, before, after, reason)
+	return voidRecord(tx, "sites", entitySite, "This site", id, expected, reason, tx.Site,
+		func(r *supplier.Site) bool { return r.VoidedAt != nil })
 }
 
 // ---- Settings and accreditation bodies ----

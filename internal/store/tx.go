@@ -164,3 +164,36 @@ func CheckVersion(res sql.Result, what string) error {
 	}
 	return nil
 }
+
+// voidRecord voids row id of table (a versioned table with voided_at and
+// void_reason) if it is still at version expected, and audits it with the
+// reason under entity. get reads the record; voided says whether it is
+// voided already; what names it in messages ("This site"). Returns invalid
+// (no reason), not found, or conflict (already voided, or stale version).
+func voidRecord[T any](tx *Tx, table, entity, what string, id, expected int64, reason string,
+	get func(int64) (*T, error), voided func(*T) bool) error {
+	reason, err := requireReason(reason)
+	if err != nil {
+		return err
+	}
+	before, err := get(id)
+	if err != nil {
+		return err
+	}
+	if voided(before) {
+		return alreadyVoided(what)
+	}
+	res, err := tx.Exec(`UPDATE `+table+` SET voided_at = ?, void_reason = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+		tx.Now, reason, tx.Now, id, expected)
+	if err != nil {
+		return err
+	}
+	if err := CheckVersion(res, what); err != nil {
+		return err
+	}
+	after, err := get(id)
+	if err != nil {
+		return err
+	}
+	return tx.Audit(entity, id, qms.ActionVoid, before, after, reason)
+}
