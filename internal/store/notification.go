@@ -165,7 +165,7 @@ type Notification struct {
 
 const notificationColumns = "n.id, n.user_id, n.event_id, e.type, e.subject, e.body, e.entity_type, e.entity_id, e.link, n.created_at, n.read_at"
 
-func scanNotification(sc interface{ Scan(...any) error }, n *Notification) error {
+func scanNotification(sc scanner, n *Notification) error {
 	var read sql.NullTime
 	if err := sc.Scan(&n.ID, &n.UserID, &n.EventID, &n.Type, &n.Subject, &n.Body, &n.EntityType, &n.EntityID, &n.Link, &n.CreatedAt, &read); err != nil {
 		return err
@@ -207,29 +207,12 @@ func (s *Store) ListNotifications(ctx context.Context, f NotificationFilter) ([]
 	if f.Before > 0 {
 		q, args = q+" AND n.id < ?", append(args, f.Before)
 	}
-	limit := clampLimit(f.Limit)
-	rows, err := s.r.QueryContext(ctx, s.q(q+" ORDER BY n.id DESC LIMIT ?"), append(args, limit+1)...)
+	items, next, err := listPage(ctx, s, q+" ORDER BY n.id DESC LIMIT ?", args, f.Limit, scanNotification,
+		func(v *Notification) int64 { return v.ID })
 	if err != nil {
 		return nil, 0, fmt.Errorf("list notifications: %w", err)
 	}
-	defer rows.Close()
-	var out []Notification
-	for rows.Next() {
-		var n Notification
-		if err := scanNotification(rows, &n); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	var next int64
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].ID
-	}
-	return out, next, nil
+	return items, next, nil
 }
 
 // Notification returns one of a user's notifications. Returns not found,
@@ -305,7 +288,7 @@ type EmailDelivery struct {
 
 const emailColumns = "d.id, d.event_id, d.user_id, d.to_addr, d.to_name, d.status, d.attempts, d.last_error, d.created_at, d.updated_at, d.finished_at, e.subject, e.type"
 
-func scanEmail(sc interface{ Scan(...any) error }, d *EmailDelivery) error {
+func scanEmail(sc scanner, d *EmailDelivery) error {
 	var fin sql.NullTime
 	if err := sc.Scan(&d.ID, &d.EventID, &d.UserID, &d.To, &d.ToName, &d.Status, &d.Attempts, &d.LastError,
 		&d.CreatedAt, &d.UpdatedAt, &fin, &d.Subject, &d.EventType); err != nil {
@@ -376,29 +359,12 @@ func (s *Store) ListEmailDeliveries(ctx context.Context, f DeliveryFilter) ([]Em
 	if f.Before > 0 {
 		q, args = q+" AND d.id < ?", append(args, f.Before)
 	}
-	limit := clampLimit(f.Limit)
-	rows, err := s.r.QueryContext(ctx, s.q(q+" ORDER BY d.id DESC LIMIT ?"), append(args, limit+1)...)
+	items, next, err := listPage(ctx, s, q+" ORDER BY d.id DESC LIMIT ?", args, f.Limit, scanEmail,
+		func(v *EmailDelivery) int64 { return v.ID })
 	if err != nil {
 		return nil, 0, fmt.Errorf("list e-mail deliveries: %w", err)
 	}
-	defer rows.Close()
-	var out []EmailDelivery
-	for rows.Next() {
-		var d EmailDelivery
-		if err := scanEmail(rows, &d); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	var next int64
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].ID
-	}
-	return out, next, nil
+	return items, next, nil
 }
 
 // clipText shortens s to at most n bytes of valid UTF-8.

@@ -199,7 +199,7 @@ type WebhookDelivery struct {
 
 const webhookDeliveryColumns = "id, webhook_id, event_id, event_type, payload, status, attempts, response_code, last_error, duration_ms, created_at, updated_at, finished_at"
 
-func scanWebhookDelivery(sc interface{ Scan(...any) error }, d *WebhookDelivery) error {
+func scanWebhookDelivery(sc scanner, d *WebhookDelivery) error {
 	var event sql.NullInt64
 	var payload string
 	var fin sql.NullTime
@@ -279,27 +279,10 @@ func (s *Store) ListWebhookDeliveries(ctx context.Context, f DeliveryFilter) ([]
 	if f.Before > 0 {
 		q, args = q+" AND id < ?", append(args, f.Before)
 	}
-	limit := clampLimit(f.Limit)
-	rows, err := s.r.QueryContext(ctx, s.q(q+" ORDER BY id DESC LIMIT ?"), append(args, limit+1)...)
+	items, next, err := listPage(ctx, s, q+" ORDER BY id DESC LIMIT ?", args, f.Limit, scanWebhookDelivery,
+		func(v *WebhookDelivery) int64 { return v.ID })
 	if err != nil {
 		return nil, 0, fmt.Errorf("list webhook deliveries: %w", err)
 	}
-	defer rows.Close()
-	var out []WebhookDelivery
-	for rows.Next() {
-		var d WebhookDelivery
-		if err := scanWebhookDelivery(rows, &d); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	var next int64
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].ID
-	}
-	return out, next, nil
+	return items, next, nil
 }
