@@ -1048,3 +1048,38 @@ func (tx *Tx) evaluatePending(cond string, args ...any) (int, error) {
 	}
 	return n, nil
 }
+
+// CAPAStages returns the stage records of a CAPA (due dates, states,
+// reviews; not the content), D0 to D8: what a list needs for the ageing.
+func (tx *Tx) CAPAStages(capaID int64) ([]capa.StageRecord, error) {
+	recs, err := scanAllTx(tx, `SELECT stage, due_on, state, submitted_at, submitted_by_id, submitted_by, reviewed_at, reviewed_by_id, reviewed_by,
+		comment FROM capa_stages WHERE capa_id = ?`, []any{capaID}, func(sc scanner, r *capa.StageRecord) error {
+		var submitted, reviewed sql.NullTime
+		if err := sc.Scan(&r.Stage, dateDest{&r.DueOn}, &r.State, &submitted, &r.SubmittedByID, &r.SubmittedBy, &reviewed,
+			&r.ReviewedByID, &r.ReviewedBy, &r.Comment); err != nil {
+			return err
+		}
+		r.SubmittedAt, r.ReviewedAt = nullTime(submitted), nullTime(reviewed)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]capa.StageRecord, 0, len(capa.Stages))
+	for _, s := range capa.Stages {
+		i := slices.IndexFunc(recs, func(r capa.StageRecord) bool { return r.Stage == s })
+		if i < 0 {
+			out = append(out, capa.StageRecord{Stage: s, State: capa.StageOpen})
+			continue
+		}
+		out = append(out, recs[i])
+	}
+	return out, nil
+}
+
+// SupplierUserIDs returns the ids of the enabled users of a supplier: the
+// recipients of what a supplier corrective action request tells them.
+func (tx *Tx) SupplierUserIDs(supplierID int64) ([]int64, error) {
+	return scanAllTx(tx, "SELECT id FROM users WHERE role = ? AND supplier_id = ? AND disabled_at IS NULL ORDER BY id",
+		[]any{string(qms.RoleSupplier), supplierID}, func(sc scanner, id *int64) error { return sc.Scan(id) })
+}
