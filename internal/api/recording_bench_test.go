@@ -19,6 +19,7 @@ import (
 	"qms/internal/api"
 	"qms/internal/auth"
 	"qms/internal/inspection"
+	"qms/internal/inspectionops"
 	"qms/internal/inspectionops/insptest"
 	"qms/internal/qms"
 	"qms/internal/server"
@@ -121,6 +122,34 @@ func BenchmarkRecordDefect(b *testing.B) {
 			float64(len(d))/took.Seconds(), percentiles(d))
 		slices.Sort(d)
 		b.ReportMetric(float64(d[int(0.95*float64(len(d)-1))].Microseconds())/1000, "p95-ms")
+
+		// The same defects without HTTP: through inspectionops as the API
+		// calls it (checked in a read transaction, then inserted), and the
+		// way session 1 recorded them (all of it in one write transaction:
+		// the inspection read for visibility, then store.Tx.RecordEntry).
+		ops := &inspectionops.Service{Store: st}
+		defect := func(c, i int, tag string) *inspection.Entry {
+			return &inspection.Entry{InspectionID: lots[c/2], Key: fmt.Sprintf("%s-%02d-%06d-%d", tag, c, i, time.Now().UnixNano()), Kind: inspection.EntryDefect,
+				Defect: &inspection.DefectEntry{Unit: 1 + (i*7+c)%125, Code: "SCR-01", Class: inspection.Minor, Location: "top cover 顶盖", Note: fmt.Sprintf("client %d", c)}}
+		}
+		inspectorCtx := w.Inspector()
+		d, took = run(func(c, i int) error {
+			_, err := ops.RecordEntry(inspectorCtx, defect(c, i, "ops"))
+			return err
+		})
+		b.Logf("record a defect in process (inspectionops), %d inspectors: %d in %v, %.0f/s, %s", clients, len(d), took.Round(time.Millisecond),
+			float64(len(d))/took.Seconds(), percentiles(d))
+		d, took = run(func(c, i int) error {
+			return st.Update(inspectorCtx, func(tx *store.Tx) error {
+				if _, err := tx.Inspection(lots[c/2]); err != nil {
+					return err
+				}
+				_, err := tx.RecordEntry(defect(c, i, "one-tx"))
+				return err
+			})
+		})
+		b.Logf("record a defect in process in one write transaction (session 1's way), %d inspectors: %d in %v, %.0f/s, %s", clients, len(d), took.Round(time.Millisecond),
+			float64(len(d))/took.Seconds(), percentiles(d))
 
 		if _, err := st.DB().Exec("CREATE TABLE IF NOT EXISTS bench_inserts (id INTEGER PRIMARY KEY, client INTEGER, payload TEXT)"); err != nil {
 			b.Fatal(err)

@@ -609,20 +609,37 @@ func checkPhotos(tx *store.Tx, inspectionID int64, ids []int64) error {
 // uploads, which it attaches). Requires qms.CanEditQualityRecords. Returns
 // not found, invalid or conflict (a key reused for other content; a
 // submitted, decided or cancelled inspection).
+//
+// The entry is checked in a read transaction first (store.Tx.CheckEntry),
+// so that the write transaction, behind SQLite's single writer, only
+// inserts it and its audit event (store.Tx.RecordCheckedEntry, which
+// checks again if the inspection changed in between).
 func (s *Service) RecordEntry(ctx context.Context, e *inspection.Entry) (created bool, err error) {
 	a := actor(ctx)
-	err = s.Store.Update(ctx, func(tx *store.Tx) error {
-		if _, err := visibleInspection(tx, a, e.InspectionID); err != nil {
+	var checked *inspection.Inspection
+	var stored bool
+	err = s.Store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if checked, err = visibleInspection(tx, a, e.InspectionID); err != nil {
 			return err
 		}
 		if !qms.CanEditQualityRecords(a) {
 			return forbidden("record inspections")
 		}
-		if err := checkPhotos(tx, e.InspectionID, photoIDs(e)); err != nil {
-			return err
+		stored, err = tx.CheckEntry(checked, e)
+		return err
+	})
+	if err != nil || stored {
+		return false, err
+	}
+	err = s.Store.Update(ctx, func(tx *store.Tx) error {
+		if photos := photoIDs(e); len(photos) > 0 {
+			if err := checkPhotos(tx, e.InspectionID, photos); err != nil {
+				return err
+			}
 		}
 		var err error
-		created, err = tx.RecordEntry(e)
+		created, err = tx.RecordCheckedEntry(e, checked)
 		return err
 	})
 	return created, err

@@ -162,19 +162,32 @@ func (tx *Tx) RecordEntry(e *inspection.Entry) (created bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	stored, err := tx.CheckEntry(in, e)
+	if err != nil || stored {
+		return false, err
+	}
+	return tx.appendEntry(in, e)
+}
+
+// CheckEntry does the reading half of RecordEntry for an entry into in,
+// the inspection as read in the same transaction: it checks the entry
+// against the sampling snapshot, the pinned spec revision and the defect
+// library, and looks up its key. When the key is already stored with the
+// same content, e becomes the stored entry and stored is true. It writes
+// nothing, so it can run in a read transaction (Store.View) before
+// RecordCheckedEntry, keeping the reads and JSON decoding out of the
+// single writer's critical section. Returns invalid, not found or
+// conflict like RecordEntry.
+func (tx *Tx) CheckEntry(in *inspection.Inspection, e *inspection.Entry) (stored bool, err error) {
 	spec, err := tx.Spec(in.SpecID)
 	if err != nil {
 		return false, err
 	}
 	ctx := inspection.EntryContext{Inspection: in, Spec: spec}
 	if e.Kind == inspection.EntryDefect && e.Defect != nil && e.Defect.Code != "" {
-		product, err := tx.Product(in.ProductID)
-		if err != nil {
-			return false, err
-		}
 		var d inspection.DefectCode
-		err = scanDefectCode(tx.QueryRow("SELECT "+defectCodeColumns+" FROM defect_codes WHERE category = ? AND code = ? AND voided_at IS NULL",
-			product.Category, inspection.NormalizeDefectCode(e.Defect.Code)), &d)
+		err = scanDefectCode(tx.QueryRow("SELECT "+defectCodeColumns+" FROM defect_codes WHERE category = (SELECT category FROM products WHERE id = ?) AND code = ? AND voided_at IS NULL",
+			in.ProductID, inspection.NormalizeDefectCode(e.Defect.Code)), &d)
 		switch {
 		case err == nil:
 			ctx.Library = []inspection.DefectCode{d}
@@ -201,16 +214,38 @@ func (tx *Tx) RecordEntry(e *inspection.Entry) (created bool, err error) {
 	if err := e.Validate(ctx); err != nil {
 		return false, err
 	}
-	stored, payload, err := tx.entryByKey(in.ID, e.Key)
+	old, payload, err := tx.entryByKey(in.ID, e.Key)
 	if err != nil {
 		return false, err
 	}
-	if stored != nil {
-		return false, sameEntry(stored, payload, e)
+	if old != nil {
+		return true, sameEntry(old, payload, e)
 	}
-	if err := inspection.CheckRecordable(in); err != nil {
-		return false, err
+	return false, inspection.CheckRecordable(in)
+}
+
+// RecordCheckedEntry writes an entry that CheckEntry accepted against
+// checked (read in an earlier transaction): when the inspection's version
+// is still checked's, only the insert and its audit event happen here;
+// when the inspection changed meanwhile (started, edited, submitted), the
+// entry is checked again in this transaction (RecordEntry). A key stored
+// meanwhile answers as RecordEntry does. The defect library is as
+// CheckEntry read it: a code voided in between is still accepted, as if
+// the entry had come a moment earlier.
+func (tx *Tx) RecordCheckedEntry(e *inspection.Entry, checked *inspection.Inspection) (created bool, err error) {
+	var version int64
+	if err := tx.QueryRow("SELECT version FROM inspections WHERE id = ?", checked.ID).Scan(&version); err != nil {
+		return false, mapError(err, "inspection")
 	}
+	if version != checked.Version || e.InspectionID != checked.ID {
+		return tx.RecordEntry(e)
+	}
+	return tx.appendEntry(checked, e)
+}
+
+// appendEntry inserts a checked entry into in (current in this
+// transaction), audited, and starts a planned inspection.
+func (tx *Tx) appendEntry(in *inspection.Inspection, e *inspection.Entry) (created bool, err error) {
 	e.RecordedByID, e.RecordedBy, e.RecordedAt = tx.Actor.UserID, tx.Actor.Name, tx.Now
 	unit, char, voids, class, code := entryColumnsOf(e)
 	var id int64
@@ -218,8 +253,9 @@ func (tx *Tx) RecordEntry(e *inspection.Entry) (created bool, err error) {
 		recorded_by_id, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (inspection_id, client_key) DO NOTHING RETURNING id`,
 		in.ID, e.Key, e.Kind, unit, char, class, code, encodeJSON(e.Payload()), voids, e.RecordedByID, e.RecordedBy, e.RecordedAt).Scan(&id)
-	if err == sql.ErrNoRows { // the same key was stored concurrently (PostgreSQL)
-		if stored, payload, err = tx.entryByKey(in.ID, e.Key); err != nil || stored == nil {
+	if err == sql.ErrNoRows { // the same key was stored concurrently
+		stored, payload, err := tx.entryByKey(in.ID, e.Key)
+		if err != nil || stored == nil {
 			return false, fmt.Errorf("entry key %s: stored concurrently but not found: %v", e.Key, err)
 		}
 		return false, sameEntry(stored, payload, e)
