@@ -72,10 +72,13 @@ const (
 	CAPAClosure    RecordType = "capa_closure"    // a CAPA's 8D report and effectiveness at closure
 	FAIApproval    RecordType = "fai_approval"    // a first article inspection's result and decision
 	SpecRelease    RecordType = "spec_release"    // a spec revision's content and release reason
+	// DocumentApproval is a controlled document revision's content
+	// (document.ApprovalContent), signed by the approving quality manager.
+	DocumentApproval RecordType = "document_approval"
 )
 
 // RecordTypes lists every record type.
-var RecordTypes = []RecordType{NCRDisposition, CAPAClosure, FAIApproval, SpecRelease}
+var RecordTypes = []RecordType{NCRDisposition, CAPAClosure, FAIApproval, SpecRelease, DocumentApproval}
 
 // Valid reports whether t is one of RecordTypes.
 func (t RecordType) Valid() bool { return slices.Contains(RecordTypes, t) }
@@ -92,6 +95,8 @@ func (t RecordType) EntityType() string {
 		return "inspection"
 	case SpecRelease:
 		return "spec"
+	case DocumentApproval:
+		return "document_revision"
 	}
 	return ""
 }
@@ -107,6 +112,8 @@ func (t RecordType) Label() string {
 		return "First article approval"
 	case SpecRelease:
 		return "Spec release"
+	case DocumentApproval:
+		return "Document approval"
 	}
 	return string(t)
 }
@@ -208,7 +215,7 @@ func CheckRequest(a qms.Actor, r *Request) error {
 	}
 	p := qms.Problems{}
 	if !r.RecordType.Valid() {
-		p.Add("record_type", "must be one of ncr_disposition, capa_closure, fai_approval, spec_release")
+		p.Add("record_type", "must be one of ncr_disposition, capa_closure, fai_approval, spec_release, document_approval")
 	}
 	if r.EntityID <= 0 {
 		p.Add("entity_id", "is required")

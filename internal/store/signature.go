@@ -147,6 +147,12 @@ func (tx *Tx) ContentHash(t esign.RecordType, id int64) (string, error) {
 			return "", err
 		}
 		content = esign.SpecReleaseContent(s, inspection.Release{Reason: s.ReleaseReason})
+	case esign.DocumentApproval:
+		c, err := tx.documentApprovalContent(id)
+		if err != nil {
+			return "", err
+		}
+		content = c
 	default:
 		return "", qms.Errorf(qms.KindInvalid, "%q is not a kind of signed record", t)
 	}
