@@ -124,8 +124,8 @@ func RowOf(c *capa.CAPA, today qms.Date) Row {
 // List returns one page of CAPAs matching f with their ageing, newest
 // first, and the cursor of the next page. A supplier user gets only the
 // requests addressed to its own supplier (a filter naming another
-// supplier finds none) and may not filter by NCR. Rows come without
-// stages and report, as the store lists them.
+// supplier finds none) and may not filter by NCR. Rows carry the stage
+// records (due dates and states) but neither sources nor report.
 func (s *Service) List(ctx context.Context, f store.CAPAFilter) ([]Row, int64, error) {
 	a := actor(ctx)
 	if err := canAct(a); err != nil {
@@ -177,7 +177,6 @@ func (s *Service) fillStages(ctx context.Context, rows []Row, today qms.Date) er
 			c := rows[i].CAPA
 			c.Stages = stages
 			rows[i] = RowOf(&c, today)
-			rows[i].CAPA.Stages = nil
 		}
 		return nil
 	})

@@ -28,12 +28,13 @@ func Link(id int64) string { return fmt.Sprintf("/capas/%d", id) }
 
 // Handlers returns the handlers of the CAPA job kinds the store enqueues
 // (capa.JobEvent, capa.JobStageReminder, capa.JobStageOverdue,
-// capa.JobStageEscalate) and of KindEvaluateDue, by kind.
+// capa.JobStageEscalate), of KindEvaluateDue and of the NCR job kinds
+// (ncrops.Handlers), by kind.
 func Handlers(st *store.Store) map[string]jobs.Handler {
 	stage := func(t string) jobs.Handler {
 		return func(ctx context.Context, j *store.Job) error { return publishStage(ctx, st, j, t) }
 	}
-	return map[string]jobs.Handler{
+	hs := map[string]jobs.Handler{
 		capa.JobEvent:         func(ctx context.Context, j *store.Job) error { return publishEvent(ctx, st, j) },
 		capa.JobStageReminder: stage(capa.EventStageDueSoon),
 		capa.JobStageOverdue:  stage(capa.EventStageOverdue),
@@ -45,15 +46,18 @@ func Handlers(st *store.Store) map[string]jobs.Handler {
 			})
 		},
 	}
+	for kind, h := range ncrops.Handlers(st) {
+		hs[kind] = h
+	}
+	return hs
 }
 
 // RegisterJobs installs the job handlers of CAPAs and NCRs on r
-// (ncrops.RegisterJobs too) and schedules the daily evaluation of
+// (Handlers) and schedules the daily evaluation of
 // effectiveness criteria: notifications and webhooks of each change,
 // stage reminders before the due date, overdue notices the day after,
 // escalations to the quality managers later, each sent once.
 func RegisterJobs(r *jobs.Runner, st *store.Store) {
-	ncrops.RegisterJobs(r, st)
 	for kind, h := range Handlers(st) {
 		r.Handle(kind, h)
 	}

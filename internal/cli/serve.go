@@ -9,6 +9,7 @@ import (
 	"qms/internal/api"
 	"qms/internal/auth"
 	"qms/internal/blob"
+	"qms/internal/capaops"
 	"qms/internal/config"
 	"qms/internal/demo"
 	"qms/internal/inspectionops"
@@ -84,6 +85,7 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 		return err
 	}
 	channels.Register(runner)
+	capaops.Register(runner, files, st)
 
 	h, err := server.Handler(server.Options{
 		Store:          st,

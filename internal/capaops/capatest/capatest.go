@@ -173,3 +173,76 @@ func WantKind(t testing.TB, what string, err error, k qms.Kind) {
 		t.Fatalf("%s: got %v (kind %v), want kind %v", what, err, qms.ErrorKind(err), k)
 	}
 }
+
+// Report returns a complete 8D report for a CAPA opened on today (no
+// evidence files).
+func Report(today qms.Date) capa.Report {
+	return capa.Report{
+		D0: capa.Emergency{Symptom: "Speakers without sound", Response: "Lot on hold; 100 % function test"},
+		D1: capa.Team{Leader: "张伟", Members: []capa.Member{{Name: "李娜", Function: "production"}}},
+		D2: capa.Problem{What: "No sound", Where: "Line 2", When: "Week 9", HowMany: "4 of 50", HowDetected: "PSI function test"},
+		D3: capa.Containment{Actions: []capa.InterimAction{{Description: "Sort stock at the factory", Owner: "李娜", DueOn: today, Done: true, DoneOn: today, Result: "37 rejects of 5,000"}},
+			Verification: "Re-inspection of 200 sorted units: 0 defects"},
+		D4: capa.RootCause{
+			Occurrence: capa.WhyChain{Whys: []string{"Wire not soldered", "Iron too cold", "No temperature check"}, RootCause: "No daily iron temperature check"},
+			Detection:  capa.WhyChain{Whys: []string{"Function test skipped when late"}, RootCause: "Test not mandatory in the control plan"},
+			Ishikawa:   capa.Ishikawa{Effect: "No sound", Causes: []capa.Cause{{Category: ncr.CatMachine, Text: "Iron temperature drift"}}},
+			Category:   ncr.CatMachine, Verification: "Reproduced at 280 °C"},
+		D5: capa.Actions{Actions: []capa.PermanentAction{
+			{Description: "Controlled irons, daily check sheet", Addresses: capa.LegOccurrence, Owner: "张伟", DueOn: today.AddDate(0, 0, 20)},
+			{Description: "Mandatory 100 % function test", Addresses: capa.LegDetection, Owner: "李娜", DueOn: today.AddDate(0, 0, 20)}},
+			Verification: "Pilot run of 500: 0 defects"},
+		D6: capa.Implementation{Items: []capa.Implemented{{Action: 1, DoneOn: today, Evidence: "PO 7781, photos"}, {Action: 2, DoneOn: today, Evidence: "Control plan rev D"}},
+			ContainmentRemoved: true, Validation: "Two weeks: 0 defects at end of line"},
+		D7: capa.Prevention{Summary: "All speaker lines", Changes: []capa.Change{{Kind: capa.ChangeWorkInstruction, Ref: "WI-SOL-003 rev 4", Description: "Daily check"}}},
+		D8: capa.Recognition{Summary: "Effective after three clean lots", LessonsLearned: "Check irons daily"},
+	}
+}
+
+// Answer saves and submits a stage as ctx and accepts it as the quality
+// manager.
+func (w *World) Answer(t testing.TB, ctx context.Context, id int64, content capa.Content) *capa.CAPA {
+	t.Helper()
+	c, err := w.CAPAs.SaveStage(ctx, id, w.GetCAPA(t, id).Version, content)
+	if err != nil {
+		t.Fatalf("capatest: save %s: %v", content.Stage(), err)
+	}
+	if c, err = w.CAPAs.SubmitStage(ctx, id, c.Version, content.Stage()); err != nil {
+		t.Fatalf("capatest: submit %s: %v", content.Stage(), err)
+	}
+	if c, err = w.CAPAs.ReviewStage(w.As(qms.RoleQualityManager), id, w.GetCAPA(t, id).Version, content.Stage(), capa.StageAccepted, ""); err != nil {
+		t.Fatalf("capatest: accept %s: %v", content.Stage(), err)
+	}
+	return c
+}
+
+// Verifying answers D0 to D7 of a supplier request (the buyer D0 to D2,
+// supplier ctx D3 to D7), states a criterion (at most k defective units
+// of the line's supplier per 1,000 over the next 2 inspections), moves it
+// to verification and saves D8. r is the report (nil: Report of today).
+func (w *World) Verifying(t testing.TB, supplier context.Context, c *capa.CAPA, k int, r *capa.Report) *capa.CAPA {
+	t.Helper()
+	qm := w.As(qms.RoleQualityManager)
+	if r == nil {
+		def := Report(qms.DateOf(w.St.Now()))
+		r = &def
+	}
+	cr := capa.Criterion{SupplierID: c.SupplierID, ProductID: c.ProductID, MaxDefective: k, PerUnits: 1000, Inspections: 2}
+	if _, err := w.CAPAs.SetCriterion(qm, c.ID, w.GetCAPA(t, c.ID).Version, cr, "two clean lots"); err != nil {
+		t.Fatalf("capatest: criterion: %v", err)
+	}
+	for _, x := range []capa.Content{&r.D0, &r.D1, &r.D2} {
+		w.Answer(t, qm, c.ID, x)
+	}
+	for _, x := range []capa.Content{&r.D3, &r.D4, &r.D5, &r.D6, &r.D7} {
+		w.Answer(t, supplier, c.ID, x)
+	}
+	c, err := w.CAPAs.Move(qm, c.ID, w.GetCAPA(t, c.ID).Version, capa.MoveVerify, "")
+	if err != nil {
+		t.Fatalf("capatest: verify: %v", err)
+	}
+	if c, err = w.CAPAs.SaveStage(qm, c.ID, c.Version, &r.D8); err != nil {
+		t.Fatalf("capatest: D8: %v", err)
+	}
+	return c
+}
