@@ -1,6 +1,7 @@
 package blob
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -26,6 +27,10 @@ const (
 	JPEG Type = "image/jpeg"
 	PNG  Type = "image/png"
 	PDF  Type = "application/pdf"
+	// DOCX is a Word document (Office Open XML): a ZIP archive holding
+	// [Content_Types].xml and word/document.xml. Only callers that name it
+	// accept it (controlled documents).
+	DOCX Type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 )
 
 var (
@@ -44,6 +49,8 @@ func (t Type) Label() string {
 		return "PNG image"
 	case PDF:
 		return "PDF document"
+	case DOCX:
+		return "Word document (DOCX)"
 	}
 	return string(t)
 }
@@ -60,6 +67,8 @@ func (t Type) Ext() string {
 		return ".png"
 	case PDF:
 		return ".pdf"
+	case DOCX:
+		return ".docx"
 	}
 	return ""
 }
@@ -142,6 +151,9 @@ func Check(r io.ReaderAt, size int64, claim Claim, rules Rules) (*Content, error
 	}
 	t, what := Sniff(head)
 	allowed := rules.allowed()
+	if t == "" && contains(allowed, DOCX) && bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+		t, what = sniffDOCX(r, size)
+	}
 	if t == "" || !contains(allowed, t) {
 		return nil, invalid("The file%s is %s, which is not accepted here: upload %s.", name, what, typeList(allowed))
 	}
@@ -161,6 +173,8 @@ func Check(r io.ReaderAt, size int64, claim Claim, rules Rules) (*Content, error
 	switch t {
 	case PDF:
 		return c, checkPDF(r, size, name)
+	case DOCX:
+		return c, nil
 	case JPEG:
 		c.Orientation = Orientation(r, size)
 	}
@@ -351,7 +365,7 @@ var extTypes = map[string]Type{
 	".pdf": PDF,
 	".gif": "", ".webp": "", ".bmp": "", ".tif": "", ".tiff": "", ".heic": "", ".heif": "", ".avif": "", ".svg": "",
 	".html": "", ".htm": "", ".xhtml": "", ".xml": "", ".js": "", ".txt": "", ".csv": "",
-	".doc": "", ".docx": "", ".xls": "", ".xlsx": "", ".ppt": "", ".pptx": "", ".odt": "", ".rtf": "",
+	".doc": "", ".docx": DOCX, ".xls": "", ".xlsx": "", ".ppt": "", ".pptx": "", ".odt": "", ".rtf": "",
 	".zip": "", ".rar": "", ".7z": "", ".gz": "", ".exe": "", ".bat": "", ".cmd": "", ".sh": "", ".ps1": "",
 	".mp4": "", ".mov": "",
 }
@@ -396,4 +410,26 @@ func isAlias(t Type, mt string) bool {
 		}
 	}
 	return false
+}
+
+// sniffDOCX reports whether the ZIP archive r is a Word document: it must
+// open as a ZIP and hold [Content_Types].xml and word/document.xml.
+func sniffDOCX(r io.ReaderAt, size int64) (Type, string) {
+	z, err := zip.NewReader(r, size)
+	if err != nil {
+		return "", "a damaged ZIP archive"
+	}
+	var types, doc bool
+	for _, f := range z.File {
+		switch f.Name {
+		case "[Content_Types].xml":
+			types = true
+		case "word/document.xml":
+			doc = true
+		}
+	}
+	if types && doc {
+		return DOCX, "a Word document (DOCX)"
+	}
+	return "", "a ZIP archive that is not a Word document"
 }
