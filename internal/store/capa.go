@@ -282,8 +282,9 @@ func (tx *Tx) CAPANotes(capaID int64) ([]capa.Note, error) {
 // ---- Writing ----
 
 // checkCAPARefs checks the records a CAPA names: supplier, site (the
-// supplier's), product, and the NCRs it answers (existing, and about the
-// CAPA's supplier when both name one).
+// supplier's), product, the NCRs it answers (existing, and about the
+// CAPA's supplier when both name one) and the complaints it answers
+// (checkComplaintSource).
 func (tx *Tx) checkCAPARefs(c *capa.CAPA) error {
 	p := qms.Problems{}
 	if c.SupplierID > 0 {
@@ -310,6 +311,17 @@ func (tx *Tx) checkCAPARefs(c *capa.CAPA) error {
 		}
 	}
 	for i, s := range c.Sources {
+		if s.Kind == capa.SourceAuditFinding {
+			if err := tx.checkFindingRef(p, fmt.Sprintf("sources.%d.ref", i), s.Ref, c.SupplierID); err != nil {
+				return err
+			}
+		}
+		if s.Kind == capa.SourceComplaint {
+			if err := tx.checkComplaintSource(p, fmt.Sprintf("sources.%d.ref", i), s.Ref); err != nil {
+				return err
+			}
+			continue
+		}
 		if s.Kind != capa.SourceNCR {
 			continue
 		}
