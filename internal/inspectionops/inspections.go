@@ -17,6 +17,12 @@ import (
 // for one that does not exist and for one of another supplier.
 func visibleInspection(tx *store.Tx, a qms.Actor, id int64) (*inspection.Inspection, error) {
 	in, err := tx.Inspection(id)
+	return visibleTo(a, in, err)
+}
+
+// visibleTo passes on an inspection as read (and its error) if a may see
+// it, and returns not found otherwise.
+func visibleTo(a qms.Actor, in *inspection.Inspection, err error) (*inspection.Inspection, error) {
 	if err != nil {
 		return nil, hidden(err, "inspection")
 	}
@@ -620,7 +626,8 @@ func (s *Service) RecordEntry(ctx context.Context, e *inspection.Entry) (created
 	var stored bool
 	err = s.Store.View(ctx, func(tx *store.Tx) error {
 		var err error
-		if checked, err = visibleInspection(tx, a, e.InspectionID); err != nil {
+		checked, err = tx.RecordingInspection(e.InspectionID) // shared: not modified here
+		if checked, err = visibleTo(a, checked, err); err != nil {
 			return err
 		}
 		if !qms.CanEditQualityRecords(a) {

@@ -23,7 +23,7 @@ func TestCheckedEntry(t *testing.T) {
 			var checked *inspection.Inspection
 			view(t, s, func(tx *store.Tx) error {
 				var err error
-				if checked, err = tx.Inspection(in.ID); err != nil {
+				if checked, err = tx.RecordingInspection(in.ID); err != nil {
 					return err
 				}
 				stored, err := tx.CheckEntry(checked, e)
@@ -90,6 +90,14 @@ func TestCheckedEntry(t *testing.T) {
 		if rowCount(t, s, "inspection_entries") != entries || countAudit(t, s) != audits {
 			t.Error("a refused entry wrote something")
 		}
+		// The recording cache serves the inspection as it is now.
+		view(t, s, func(tx *store.Tx) error {
+			got, err := tx.RecordingInspection(in.ID)
+			if err == nil && (got.Status != inspection.StatusSubmitted || got.Version != f.get(t, in.ID).Version) {
+				t.Errorf("recording cache: status %s version %d", got.Status, got.Version)
+			}
+			return err
+		})
 		checkAudit(t, s)
 	})
 }
