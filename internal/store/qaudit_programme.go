@@ -55,7 +55,9 @@ func (tx *Tx) AuditProgramme(year int) (*qaudit.Programme, error) {
 	}
 	rows, err := scanAllTx(tx, `SELECT a.programme_item_id, a.id, a.planned_start, a.status FROM audits a
 		JOIN audit_programme_items i ON i.id = a.programme_item_id WHERE i.programme_id = ?`, []any{p.ID},
-		func(sc scanner, r *row) error { return sc.Scan(&r.item, &r.ref.ID, dateDest{&r.ref.PlannedStart}, &r.ref.Status) })
+		func(sc scanner, r *row) error {
+			return sc.Scan(&r.item, &r.ref.ID, dateDest{&r.ref.PlannedStart}, &r.ref.Status)
+		})
 	if err != nil {
 		return nil, err
 	}
