@@ -6,6 +6,7 @@ import (
 
 	"qms/internal/capa"
 	"qms/internal/ncr"
+	"qms/internal/process"
 	"qms/internal/qaudit"
 	"qms/internal/qms"
 	"qms/internal/store"
@@ -161,6 +162,16 @@ func TestQualityAuditLifecycle(t *testing.T) {
 			latest, err := tx.LatestSupplierAudit(f.supID)
 			if err != nil || latest == nil || latest.ID != a.ID {
 				t.Errorf("latest supplier audit %v %v", latest, err)
+			}
+			// The score feeds the supplier's and the site's scorecards.
+			for _, siteID := range []int64{0, f.siteID} {
+				facts, err := tx.ScorecardFacts(f.supID, siteID, day("2026-01-01"), day("2026-12-31"))
+				if err != nil {
+					return err
+				}
+				if la := facts.LatestAudit; la == nil || la.ID != a.ID || la.Score != *a.Score || la.Date != a.CompletedOn {
+					t.Errorf("scorecard audit (site %d) %+v, want %s scored %v", siteID, la, a.Number(), *a.Score)
+				}
 			}
 			return nil
 		})
@@ -390,5 +401,48 @@ func TestAuditTemplatesAndProgramme(t *testing.T) {
 			_, err := tx.CancelAudit(a.ID, a.Version, "factory closed for holidays")
 			return err
 		})
+	})
+}
+
+// TestQualityAuditIndependence: nobody audits their own process, as lead
+// auditor or on the team, when planning or when the team changes; the
+// process's name comes from the register.
+func TestQualityAuditIndependence(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newAuditFixture(t, s)
+		proc := &process.Process{Name: "Purchasing", OwnerID: f.member.ID}
+		update(t, s, actorCtx(f.qm), func(tx *store.Tx) error { return tx.CreateProcess(proc) })
+		internal := func() *qaudit.Audit {
+			return &qaudit.Audit{Type: qaudit.TypeInternal, Title: "Purchasing 2026", Scope: "Supplier selection and evaluation", TemplateKey: qaudit.KeyISO9001,
+				ProcessID: proc.ID, LeadID: f.lead.ID, PlannedStart: day("2026-04-01")}
+		}
+		a := internal()
+		a.Team = []qaudit.Member{{ID: f.member.ID}}
+		err := s.Update(actorCtx(f.qm), func(tx *store.Tx) error { return tx.PlanAudit(a) })
+		if qms.ErrorKind(err) != qms.KindInvalid || qms.ErrorFields(err)["team.0"] == "" || !strings.Contains(qms.ErrorMessage(err), "Jörg Weiß owns Purchasing: nobody audits their own process") {
+			t.Fatalf("owner on the team: %v", err)
+		}
+		a = internal()
+		a.LeadID = f.member.ID
+		if err := s.Update(actorCtx(f.qm), func(tx *store.Tx) error { return tx.PlanAudit(a) }); qms.ErrorFields(err)["lead_id"] == "" {
+			t.Fatalf("owner leads: %v", err)
+		}
+		if n := rowCount(t, s, "audits"); n != 0 {
+			t.Fatalf("%d audits written", n)
+		}
+		a = f.plan(t, s, internal())
+		if a.ProcessName != "Purchasing" {
+			t.Errorf("process name %q", a.ProcessName)
+		}
+		in := *a
+		in.Team = []qaudit.Member{{ID: f.member.ID}}
+		if err := s.Update(actorCtx(f.qm), func(tx *store.Tx) error { return tx.UpdateAuditPlan(&in, a.Version, "more hands") }); qms.ErrorFields(err)["team.0"] == "" {
+			t.Fatalf("owner added to the team: %v", err)
+		}
+		b := internal()
+		b.ProcessID = 99999
+		if err := s.Update(actorCtx(f.qm), func(tx *store.Tx) error { return tx.PlanAudit(b) }); qms.ErrorFields(err)["process_id"] == "" {
+			t.Fatalf("unknown process: %v", err)
+		}
 	})
 }

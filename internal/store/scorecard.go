@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"strings"
 
 	"qms/internal/qms"
@@ -121,15 +122,25 @@ func (tx *Tx) openCounts(q, alias string, supplierID, siteID int64, today qms.Da
 	return c, err
 }
 
-// latestSupplierAudit returns the latest audit of a supplier (or of one
-// of its sites when siteID is not 0) with its score, for the scorecard.
-//
-// Supplier audits arrive with issue #7 (migration 0017), being built at
-// the same time; until its table exists there is no audit to read, so this
-// returns nil (no audit) and the scorecard shows "no audit recorded". The
-// engineer of issue #7 fills in the query here: the latest completed,
-// not voided audit by date, as a *scorecard.Audit{ID, Date, Score}.
+// latestSupplierAudit returns the latest supplier audit of a supplier (or
+// of one of its sites when siteID is not 0) whose report is issued
+// (completed or closed) with a score, by completion date, for the
+// scorecard; nil when there is none. Cancelled audits never have one.
 func (tx *Tx) latestSupplierAudit(supplierID, siteID int64) (*scorecard.Audit, error) {
-	_, _ = supplierID, siteID
-	return nil, nil
+	q := `SELECT id, completed_on, score FROM audits WHERE type = 'supplier' AND status IN ('completed', 'closed')
+		AND score IS NOT NULL AND supplier_id = ?`
+	args := []any{supplierID}
+	if siteID != 0 {
+		q += " AND site_id = ?"
+		args = append(args, siteID)
+	}
+	var a scorecard.Audit
+	err := tx.QueryRow(q+" ORDER BY completed_on DESC, id DESC LIMIT 1", args...).Scan(&a.ID, dateDest{&a.Date}, &a.Score)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &a, nil
 }
