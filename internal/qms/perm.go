@@ -42,6 +42,9 @@ func CanEditQualityRecords(a Actor) bool {
 // CanApprove: approve, release and disposition (quality manager duties).
 func CanApprove(a Actor) bool { return a.Role == RoleAdmin || a.Role == RoleQualityManager }
 
+// CanManageQMS: set quality objectives, record management reviews and their actions, handle complaints (quality managers).
+func CanManageQMS(a Actor) bool { return a.Role == RoleAdmin || a.Role == RoleQualityManager }
+
 // CanManageSettings: change the configuration of the modules (certificate
 // rules and thresholds, accreditation bodies, product categories,
 // certificate requirements).

@@ -227,3 +227,15 @@ func (tx *Tx) EvidenceMap() (evidence.Map, error) {
 	}
 	return evidence.Build(facts.Today, mode, counts, facts, docs), nil
 }
+
+// InspectionsDecided returns the ids of up to limit inspections with a
+// lot result (not voided) inspected in from..to, the latest first: the
+// inspection reports an audit pack holds.
+func (tx *Tx) InspectionsDecided(from, to qms.Date, limit int) ([]int64, error) {
+	if limit <= 0 {
+		return []int64{}, nil
+	}
+	return scanAllTx(tx, `SELECT inspection_id FROM lot_results WHERE inspection_id IS NOT NULL AND voided_at IS NULL AND inspected_on >= ?
+		AND inspected_on <= ? ORDER BY inspected_on DESC, id DESC LIMIT ?`, []any{from.String(), to.String(), limit},
+		func(sc scanner, id *int64) error { return sc.Scan(id) })
+}
