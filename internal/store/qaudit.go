@@ -33,6 +33,9 @@ const (
 	actionRemoveItem     = "remove_item"
 )
 
+// OwnerAudit is the owner type of an audit's photos (blob files).
+const OwnerAudit = "audit"
+
 // ---- Templates ----
 
 const auditTemplateColumns = "id, name, standard, description, questions, voided_at, created_by, created_at, updated_at, version"
@@ -596,11 +599,12 @@ func (tx *Tx) AnswerAuditQuestion(auditID int64, line int, ans qaudit.Answer) (*
 		return nil, err
 	}
 	for _, id := range ans.Photos {
-		if _, err := tx.File(id); err != nil {
-			if qms.ErrorKind(err) == qms.KindNotFound {
-				return nil, qms.Problems{"photos": fmt.Sprintf("file %d does not exist; upload the photo first", id)}.Err()
-			}
+		f, err := tx.File(id)
+		if err != nil && qms.ErrorKind(err) != qms.KindNotFound {
 			return nil, err
+		}
+		if err != nil || f.OwnerType != OwnerAudit || f.OwnerID != auditID {
+			return nil, qms.Problems{"photos": fmt.Sprintf("file %d is not a photo of %s; upload it onto the audit first", id, a.Number())}.Err()
 		}
 	}
 	var before qaudit.Question
