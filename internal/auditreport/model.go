@@ -64,9 +64,9 @@ type Field struct {
 
 // SectionLine is the result of one section of the checklist.
 type SectionLine struct {
-	Section, Clauses                                 string
+	Section, Clauses                                  string
 	Questions, Conform, Minor, Major, Other, NA, Open int
-	Tone                                             string
+	Tone                                              string
 }
 
 // FindingLine is one finding.
@@ -77,9 +77,9 @@ type FindingLine struct {
 
 // QuestionLine is one question of the checklist with its answer.
 type QuestionLine struct {
-	Line                                                  int
+	Line                                                   int
 	Clause, Section, Text, Grade, Tone, Evidence, Answered string
-	Photos                                                []string // photo references: "P3"
+	Photos                                                 []string // photo references: "P3"
 }
 
 // Photo is one photo of an answer.
