@@ -50,6 +50,7 @@ type Certificate struct {
 	Status               CertificateStatus  `json:"status"`
 	RedFlags             []supplier.Finding `json:"red_flags,omitempty" doc:"Warning signs of a fake, unaccredited, misleading or lapsing certificate, most severe first, each explained. Internal users only."`
 	Verifications        []Verification     `json:"verifications,omitempty"`
+	Scans                []File             `json:"scans,omitempty" doc:"The scanned documents (PDF or images), in upload order; on a single certificate only. Upload one with POST /files, owner_type=certificate and owner_id=<id>: internal staff who record certificates, or the supplier's user while the certificate awaits review."`
 	VoidedAt             *time.Time         `json:"voided_at,omitempty"`
 	VoidReason           string             `json:"void_reason,omitempty"`
 	CreatedAt            time.Time          `json:"created_at"`
@@ -295,7 +296,11 @@ func (a *API) createCertificate(ctx context.Context, in *createCertificateInput)
 	if err != nil {
 		return nil, err
 	}
-	return &createCertificateOutput{Location: Prefix + "/certificates/" + strconv.FormatInt(c.ID, 10), Body: detailOut(ctx, d)}, nil
+	out, err := a.detailOut(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	return &createCertificateOutput{Location: Prefix + "/certificates/" + strconv.FormatInt(c.ID, 10), Body: out}, nil
 }
 
 // certProblem names the request's field for a problem with the edition of
@@ -308,7 +313,7 @@ func certProblem(err error) error {
 	return err
 }
 
-func detailOut(ctx context.Context, d *store.CertificateDetail) Certificate {
+func (a *API) detailOut(ctx context.Context, d *store.CertificateDetail) (Certificate, error) {
 	internal := qms.CanViewInternal(Actor(ctx))
 	out := certificateOut(&d.CertificateView, d.Flags, internal)
 	if internal {
@@ -317,7 +322,14 @@ func detailOut(ctx context.Context, d *store.CertificateDetail) Certificate {
 			out.Verifications = append(out.Verifications, verificationOut(&d.Verifications[i]))
 		}
 	}
-	return out
+	scans, err := a.ops().Scans(ctx, d.Certificate.ID)
+	if err != nil {
+		return out, err
+	}
+	for i := range scans {
+		out.Scans = append(out.Scans, fileOut(&scans[i]))
+	}
+	return out, nil
 }
 
 func (a *API) getCertificate(ctx context.Context, in *CertificateID) (*certificateOutput, error) {
@@ -325,7 +337,11 @@ func (a *API) getCertificate(ctx context.Context, in *CertificateID) (*certifica
 	if err != nil {
 		return nil, err
 	}
-	return &certificateOutput{Body: detailOut(ctx, d)}, nil
+	out, err := a.detailOut(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	return &certificateOutput{Body: out}, nil
 }
 
 func (a *API) updateCertificate(ctx context.Context, in *updateCertificateInput) (*certificateOutput, error) {

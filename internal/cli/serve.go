@@ -18,6 +18,7 @@ import (
 	"qms/internal/report"
 	"qms/internal/resultops"
 	"qms/internal/server"
+	"qms/internal/supplierops"
 	"qms/internal/web"
 )
 
@@ -57,6 +58,7 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 	}
 	files := blob.NewService(st, blobs, c.Files.MaxBytes())
 	(&inspectionops.Service{Store: st}).RegisterFiles(files)
+	(&supplierops.Service{Store: st}).RegisterFiles(files)
 	files.RegisterOwner(resultops.OwnerLotResult, blob.OwnerRules{Read: (&resultops.Service{Store: st}).ReadLotResultFile})
 	fonts, err := report.LoadFonts(c.PDFCJKFont, log)
 	if err != nil {

@@ -4,8 +4,10 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"qms/internal/qms"
+	"qms/internal/store"
 	"qms/internal/supplier"
 )
 
@@ -78,6 +80,7 @@ type certificateFormPage struct {
 	Action      string   // where the form posts
 	Cancel      string
 	Portal      bool // a supplier user's submission
+	ScanUpload  bool // the form takes the scan (a multipart form)
 	Version     int64
 	Reason      string
 	Errors      map[string]string
@@ -98,6 +101,12 @@ func (u *UI) showCertificateForm(w http.ResponseWriter, r *http.Request, code in
 			continue
 		}
 		p.Sites = append(p.Sites, siteChoice{ID: s.ID, Name: s.DisplayName(), Address: firstOf(s.AddressLatin, s.Address), Checked: checked})
+	}
+	if p.Certificate == nil && u.files != nil {
+		// A new certificate's form carries its scan: it posts as a
+		// multipart form to the same path as the form's page.
+		p.ScanUpload = true
+		p.Action = strings.TrimSuffix(p.Action, "/certificates") + "/certificates/new"
 	}
 	p.Kinds = supplier.CertKinds
 	for _, s := range supplier.Standards {
@@ -155,8 +164,12 @@ func (u *UI) certificateCreate(w http.ResponseWriter, r *http.Request, a qms.Act
 	c := form.certificate(p)
 	c.SupplierID = id
 	err = p.Err()
+	var scan *store.File
 	if err == nil {
-		err = u.ops().CreateCertificate(r.Context(), &c)
+		scan, err = u.postedScan(r)
+	}
+	if err == nil {
+		err = u.ops().CreateCertificateWithScan(r.Context(), &c, scan)
 	}
 	if err != nil {
 		if _, _, _, ok := formError(err); !ok {

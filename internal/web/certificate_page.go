@@ -10,6 +10,7 @@ import (
 	"qms/internal/qms"
 	"qms/internal/store"
 	"qms/internal/supplier"
+	"qms/internal/supplierops"
 )
 
 type certificatePage struct {
@@ -21,6 +22,19 @@ type certificatePage struct {
 	CanEdit    bool // change the certificate, add verifications
 	CanApprove bool // review, void
 	Portal     bool // a supplier user's view
+	Scans      []scanView
+	CanAddScan bool // upload a scan here (certificate_scan.go)
+}
+
+// withScans adds the certificate's scans, and whether a may add one, to p.
+func (u *UI) withScans(r *http.Request, a qms.Actor, p *certificatePage) error {
+	files, err := u.ops().Scans(r.Context(), p.D.Certificate.ID)
+	if err != nil {
+		return err
+	}
+	p.Scans = scanViews(files)
+	p.CanAddScan = u.files != nil && supplierops.CanAddScan(a, &p.D.Certificate) && p.D.Supplier.VoidedAt == nil
+	return nil
 }
 
 func (*certificatePage) template() string { return "certificate" }
@@ -45,6 +59,9 @@ func (u *UI) certificateShow(w http.ResponseWriter, r *http.Request, a qms.Actor
 	p := &certificatePage{layout: layout{Title: d.Certificate.StandardName() + " " + d.Certificate.Number}, D: d,
 		Methods: supplier.Methods, Results: supplier.Results, Today: qms.DateOf(time.Now().UTC()).String(),
 		CanEdit: qms.CanEditQualityRecords(a) && active, CanApprove: qms.CanApprove(a) && active}
+	if err := u.withScans(r, a, p); err != nil {
+		return err
+	}
 	u.render(w, r, http.StatusOK, p)
 	return nil
 }

@@ -37,6 +37,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("GET /sampling", u.guard(qms.CanViewInternal, u.samplingPage))
 	mux.Handle("GET /sampling/card", u.guard(qms.CanViewInternal, u.samplingCard))
 	u.registerSuppliers(mux)
+	u.registerCertificateScans(mux)
 	u.registerFiles(mux)
 	u.registerResults(mux)
 	u.registerNotifications(mux)

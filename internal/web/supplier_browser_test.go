@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,14 +12,19 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"qms/internal/auth"
+	"qms/internal/blob"
+	"qms/internal/server"
 	"qms/internal/store"
 	"qms/internal/store/storetest"
+	"qms/internal/supplierops"
 	"qms/internal/supplierops/opstest"
 )
 
 // TestSupplierBrowser drives the supplier pages in headless chromium as a
-// quality manager: create a supplier and a site, add a certificate, see its
-// red flag, find approval blocked, record an override, approve, and find
+// quality manager: create a supplier and a site, add a certificate with
+// its scan (uploaded with the form, then a second page on the certificate's
+// page), see its red flag, find approval blocked, record an override, approve, and find
 // the supplier on the approved supplier list. Set QMS_SCREENSHOT_DIR to
 // keep screenshots at tablet width (1024x768).
 func TestSupplierBrowser(t *testing.T) {
@@ -41,7 +48,7 @@ func TestSupplierBrowser(t *testing.T) {
 	}
 
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		base := serveLoopback(t, st)
+		base := serveSupplierLoopback(t, st)
 		opstest.Build(t, st) // categories, requirements (ISO 9001 for all, ISO 13485 for medical devices) and users
 		tab, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 		defer cancelTab()
@@ -134,6 +141,14 @@ func TestSupplierBrowser(t *testing.T) {
 			t.Errorf("the site is not listed: %q", s)
 		}
 
+		dir := t.TempDir()
+		scanPDF, scanPNG := filepath.Join(dir, "ISO 13485 证书.pdf"), filepath.Join(dir, "page 2.png")
+		if err := os.WriteFile(scanPDF, []byte(testPDF), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(scanPNG, pngBytes(t), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		issue := opstest.Day(-60).String()
 		expiry := opstest.Day(1000).String()
 		step("add a certificate", chromedp.Click(chromedp.ID("add-certificate")),
@@ -148,8 +163,28 @@ func TestSupplierBrowser(t *testing.T) {
 			set(`#certificate-form input[name="issue_date"]`, issue),
 			set(`#certificate-form input[name="expiry_date"]`, expiry),
 			chromedp.Click(chromedp.CSS(`#certificate-form input[name="site_ids"]`)),
+			chromedp.SetUploadFiles(chromedp.CSS(`#certificate-form input[name="scan"]`), []string{scanPDF}),
 			chromedp.Click(chromedp.CSS(`#certificate-form button[type="submit"]`)),
 			chromedp.WaitVisible(chromedp.ID("red-flags")))
+		if s := text("scans", "#scan-list"); !strings.Contains(s, "ISO 13485 证书.pdf") || !strings.Contains(s, "PDF") {
+			t.Errorf("the certificate page does not list the scan uploaded with the form: %q", s)
+		}
+		step("upload a certificate scan",
+			chromedp.SetUploadFiles(chromedp.CSS(`#scan-form input[name="scan"]`), []string{scanPNG}))
+		submit("upload the scan", `#scan-form button[type="submit"]`)
+		if s := text("scans", "#scan-list"); !strings.Contains(s, "page 2.png") || !strings.Contains(s, "PNG image") {
+			t.Errorf("the certificate page does not list the uploaded scan: %q", s)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.WaitVisible(chromedp.CSS(`#scan-list img[src$="/thumb"]`))); err != nil {
+			t.Errorf("no thumbnail of the image scan: %v", err)
+		}
+		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(async () => {
+			const r = await fetch(document.querySelector('#scan-list a.scan-link').href);
+			return r.ok && r.headers.get('Content-Type') === 'application/pdf' && (await r.text()).startsWith('%PDF-');
+		})()`, chromedp.EvalAwaitPromise))
+		if err != nil || !loaded {
+			t.Errorf("the scan's link does not serve the PDF: %v", err)
+		}
 		flags := text("red flags", "#red-flags")
 		if !strings.Contains(flags, "“IAC”") || !strings.Contains(flags, "not recognised") {
 			t.Errorf("the certificate page does not explain the accreditation red flag:\n%s", flags)
@@ -196,4 +231,25 @@ func TestSupplierBrowser(t *testing.T) {
 		}
 		shot("approved")
 	})
+}
+
+// serveSupplierLoopback is serveLoopback with a file store for the
+// certificate scans.
+func serveSupplierLoopback(t *testing.T, st *store.Store) string {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a := &auth.Service{Store: st, Log: log, Policy: auth.DefaultPolicy}
+	disk, err := blob.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := blob.NewService(st, disk, 0)
+	(&supplierops.Service{Store: st}).RegisterFiles(files)
+	h, err := server.Handler(server.Options{Store: st, Auth: a, Log: log, Surfaces: []server.Surface{New(st, a, log).WithFiles(files)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
 }

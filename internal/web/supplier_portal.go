@@ -87,8 +87,12 @@ func (u *UI) portalCertificateCreate(w http.ResponseWriter, r *http.Request, a q
 	c := form.certificate(p)
 	c.SupplierID = s.ID
 	err = p.Err()
+	var scan *store.File
 	if err == nil {
-		err = u.ops().CreateCertificate(r.Context(), &c)
+		scan, err = u.postedScan(r)
+	}
+	if err == nil {
+		err = u.ops().CreateCertificateWithScan(r.Context(), &c, scan)
 	}
 	if err != nil {
 		if _, _, _, ok := formError(err); !ok {
@@ -118,7 +122,10 @@ func (u *UI) portalCertificateShow(w http.ResponseWriter, r *http.Request, a qms
 		http.Redirect(w, r, certificatePath(id), http.StatusSeeOther)
 		return nil
 	}
-	u.render(w, r, http.StatusOK, &certificatePage{layout: layout{Title: d.Certificate.StandardName() + " " + d.Certificate.Number},
-		D: d, Portal: true})
+	p := &certificatePage{layout: layout{Title: d.Certificate.StandardName() + " " + d.Certificate.Number}, D: d, Portal: true}
+	if err := u.withScans(r, a, p); err != nil {
+		return err
+	}
+	u.render(w, r, http.StatusOK, p)
 	return nil
 }
