@@ -45,6 +45,7 @@ var commands = map[string]command{
 
 	"supplier":   {"import and export suppliers, sites and certificates as CSV", runSupplier},
 	"inspection": {"import inspection agencies' results (CSV or JSON) as lot results", runInspection},
+	"audit-pack": {"write a ZIP for an external auditor: evidence map, records, audit trail, manifest", runAuditPack},
 }
 
 // Version is set at build time with -ldflags "-X qms/internal/cli.Version=...".
