@@ -87,6 +87,7 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 		return err
 	}
 	channels.Register(runner)
+	supplierops.RegisterReminders(runner, st)
 	capaops.Register(runner, files, st)
 
 	h, err := server.Handler(server.Options{
