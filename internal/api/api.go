@@ -86,6 +86,7 @@ func (a *API) routes() {
 	a.registerInspections()
 	a.registerInspectionReports()
 	a.registerLotResults()
+	a.registerNCRs()
 }
 
 // config is the huma configuration: OpenAPI 3.1 at /openapi.json (and

@@ -99,27 +99,34 @@ func ViewFor(a qms.Actor, c *capa.CAPA) *capa.CAPA {
 
 // ---- Reading ----
 
-// Row is one CAPA of a list with its ageing: days open, the current
-// stage, the stages overdue today and by how many days the oldest is.
+// Ageing is how a CAPA stands on a day: days open, the current stage, the
+// stages overdue and by how many days the most overdue is.
+type Ageing struct {
+	AgeDays     int          `json:"age_days"`
+	Current     capa.Stage   `json:"current_stage"`
+	Overdue     []capa.Stage `json:"overdue"`
+	DaysOverdue int          `json:"days_overdue"`
+}
+
+// AgeingOf returns the ageing of c (its stages loaded) on today, as
+// store.Ageing counts it.
+func AgeingOf(c *capa.CAPA, today qms.Date) Ageing {
+	a := store.Ageing(*c, "", today)
+	g := Ageing{AgeDays: a.AgeDays, Current: a.Current, Overdue: a.Overdue, DaysOverdue: a.OverdueDays}
+	if g.Overdue == nil {
+		g.Overdue = []capa.Stage{}
+	}
+	return g
+}
+
+// Row is one CAPA of a list with its ageing.
 type Row struct {
 	capa.CAPA
-	AgeDays      int          `json:"age_days"`
-	CurrentStage capa.Stage   `json:"current_stage"`
-	Overdue      []capa.Stage `json:"overdue"`
-	DaysOverdue  int          `json:"days_overdue"`
+	Ageing
 }
 
 // RowOf returns the list row of c on today.
-func RowOf(c *capa.CAPA, today qms.Date) Row {
-	r := Row{CAPA: *c, AgeDays: c.AgeDays(today), CurrentStage: c.CurrentStage(), Overdue: c.OverdueStages(today)}
-	if r.Overdue == nil {
-		r.Overdue = []capa.Stage{}
-	}
-	for _, s := range r.Overdue {
-		r.DaysOverdue = max(r.DaysOverdue, c.Stage(s).DueOn.DaysUntil(today))
-	}
-	return r
-}
+func RowOf(c *capa.CAPA, today qms.Date) Row { return Row{CAPA: *c, Ageing: AgeingOf(c, today)} }
 
 // List returns one page of CAPAs matching f with their ageing, newest
 // first, and the cursor of the next page. A supplier user gets only the
@@ -162,6 +169,40 @@ func (s *Service) List(ctx context.Context, f store.CAPAFilter) ([]Row, int64, e
 	return rows, next, nil
 }
 
+// ListAgeing returns one page of the CAPA list with ageing (store.ListCAPAAgeing:
+// the longest open first, with the stages' states and due dates, the
+// current stage and the days in it, overdue stages). A supplier user gets
+// only the requests addressed to its own supplier, each as
+// capa.SupplierView shows it (a filter naming another supplier finds
+// none). Returns forbidden for roles that see no CAPA.
+func (s *Service) ListAgeing(ctx context.Context, f store.CAPAAgeFilter) (*store.CAPAAgePage, error) {
+	a := actor(ctx)
+	if err := canAct(a); err != nil {
+		return nil, forbidden("see CAPAs")
+	}
+	if a.Role == qms.RoleSupplier {
+		if a.SupplierID == nil || (f.SupplierID != 0 && f.SupplierID != *a.SupplierID) || (f.Kind != "" && f.Kind != capa.KindSupplier) {
+			return &store.CAPAAgePage{Items: []store.CAPAAge{}, Today: qms.DateOf(s.Store.Now())}, nil
+		}
+		f.Kind, f.SupplierID, f.OwnerID = capa.KindSupplier, *a.SupplierID, 0
+	}
+	var page *store.CAPAAgePage
+	err := s.Store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		page, err = tx.ListCAPAAgeing(f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if a.Role == qms.RoleSupplier {
+		for i := range page.Items {
+			page.Items[i].CAPA = *capa.SupplierView(&page.Items[i].CAPA)
+		}
+	}
+	return page, nil
+}
+
 // fillStages reads the stage records of listed CAPAs (due dates and
 // states) for their ageing.
 func (s *Service) fillStages(ctx context.Context, rows []Row, today qms.Date) error {
@@ -195,7 +236,7 @@ type Detail struct {
 	// Signatures are the closure's signatures, checked against the CAPA's
 	// current content; empty for a supplier user.
 	Signatures []esign.Check `json:"signatures"`
-	Row
+	Ageing
 	// Moves are the lifecycle moves the actor may make now.
 	Moves []capa.Move `json:"moves"`
 }
@@ -235,8 +276,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Detail, error) {
 				return err
 			}
 		}
-		d.Row = RowOf(c, qms.DateOf(tx.Now))
-		d.Row.CAPA = capa.CAPA{}
+		d.Ageing = AgeingOf(c, qms.DateOf(tx.Now))
 		return nil
 	})
 	if err != nil {

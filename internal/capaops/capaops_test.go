@@ -90,7 +90,7 @@ func TestSCARThroughOperations(t *testing.T) {
 		if err != nil || len(rows) != 1 || rows[0].ID != c.ID || len(rows[0].Sources) != 0 || rows[0].OwnerID != 0 {
 			t.Fatalf("A's list: %+v %v", rows, err)
 		}
-		if rows[0].CurrentStage != capa.D0 || rows[0].Overdue == nil {
+		if rows[0].Current != capa.D0 || rows[0].Overdue == nil {
 			t.Errorf("A's row ageing: %+v", rows[0])
 		}
 		if rows, _, err := ops.List(b, store.CAPAFilter{SupplierID: w.A.Supplier.ID}); err != nil || len(rows) != 0 {
@@ -252,7 +252,7 @@ func TestCAPACloseWithOverride(t *testing.T) {
 		u := w.Users[qms.RoleQualityManager]
 		c := &capa.CAPA{Kind: capa.KindInternal, Type: capa.TypeCorrective, Title: "Broken stitches", Severity: inspection.Major,
 			SupplierID: w.B.Supplier.ID, ProductID: w.PB.Product.ID, OwnerID: u.ID, Owner: u.Name,
-			Sources: []capa.Source{{Kind: capa.SourceNCR, NCRID: n.ID}, {Kind: capa.SourceComplaint, Ref: "CC-2026-17"}}}
+			Sources: []capa.Source{{Kind: capa.SourceNCR, NCRID: n.ID}}}
 		capatest.WantKind(t, "a supplier opens", ops.Open(w.SupplierB(), c), qms.KindForbidden)
 		capatest.WantKind(t, "a viewer opens", ops.Open(w.As(qms.RoleViewer), c), qms.KindForbidden)
 		if err := ops.Open(insp, c); err != nil {
