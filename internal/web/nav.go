@@ -27,6 +27,7 @@ var navigation = []navEntry{
 	{"Inspections", "/inspections", signedIn},
 	{"Rejection rates", "/rates", signedIn},
 	{"Sampling plan", "/sampling", qms.CanViewInternal},
+	{"Audits", "/audits", signedIn},
 	{"Documents", "/documents", qms.CanViewInternal},
 	{"Processes", "/processes", qms.CanViewInternal},
 	{"Risks", "/risks", qms.CanViewInternal},
