@@ -12,6 +12,7 @@ import (
 	"qms/internal/capaops"
 	"qms/internal/config"
 	"qms/internal/demo"
+	"qms/internal/documentops"
 	"qms/internal/inspectionops"
 	"qms/internal/jobs"
 	"qms/internal/notify"
@@ -87,6 +88,7 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 		return err
 	}
 	channels.Register(runner)
+	documentops.RegisterJobs(runner, st)
 	supplierops.RegisterReminders(runner, st)
 	capaops.Register(runner, files, st)
 
