@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	"qms/internal/blob"
 	"qms/internal/capa"
@@ -17,6 +18,7 @@ import (
 	"qms/internal/esign"
 	"qms/internal/inspection"
 	"qms/internal/inspectionops/insptest"
+	"qms/internal/jobs"
 	"qms/internal/qms"
 	"qms/internal/store"
 	"qms/internal/store/storetest"
@@ -361,11 +363,11 @@ func TestJobsHandled(t *testing.T) {
 		// buyer's internal events do not reach them.
 		aUser := fmt.Sprint(w.A.User.ID)
 		if got := count(t, st, `SELECT COUNT(*) FROM notifications nt JOIN notification_events e ON e.id = nt.event_id
-			WHERE nt.user_id = `+aUser+` AND e.type = 'capa.stage_due_soon' AND e.subject LIKE '%D3%'`); got != 1 {
+			WHERE nt.user_id = `+aUser+` AND e.type = 'scar.stage_due_soon' AND e.subject LIKE '%D3%' AND e.link = '/portal/scars/`+fmt.Sprint(c.ID)+`'`); got != 1 {
 			t.Errorf("A's user reminders of D3: %d", got)
 		}
 		if got := count(t, st, `SELECT COUNT(*) FROM notifications nt JOIN notification_events e ON e.id = nt.event_id
-			WHERE nt.user_id = `+aUser+` AND (e.type LIKE 'ncr.%' OR e.type = 'capa.stage_saved')`); got != 0 {
+			WHERE nt.user_id = `+aUser+` AND e.type NOT LIKE 'scar.%'`); got != 0 {
 			t.Errorf("A's user told of internal events: %d", got)
 		}
 		if got := count(t, st, `SELECT COUNT(*) FROM notifications WHERE user_id = `+fmt.Sprint(w.B.User.ID)); got != 0 {
@@ -377,6 +379,61 @@ func TestJobsHandled(t *testing.T) {
 		}
 		if !strings.HasPrefix(capaops.Link(c.ID), "/capas/") {
 			t.Error(capaops.Link(c.ID))
+		}
+	})
+}
+
+// TestRegisteredJobsRun runs a job runner with RegisterJobs: the NCR and
+// CAPA events of a raised NCR and an opened request, and the day's
+// criteria evaluation the scheduler enqueues, all run to done (none fails
+// as an unknown kind).
+func TestRegisteredJobsRun(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		w := capatest.Build(t, st)
+		n := w.NCR(t, w.PA)
+		w.SCAR(t, w.PA, n.ID)
+		r := jobs.NewRunner(st, nil, 2)
+		r.Poll = 20 * time.Millisecond
+		capaops.RegisterJobs(r, st)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { r.Run(ctx); close(done) }()
+		defer func() { cancel(); <-done }()
+		kinds := []string{"ncr.event", "capa.event", capaops.KindEvaluateDue}
+		deadline := time.Now().Add(2 * time.Minute) // a bound on waiting, not a timing assertion
+		for {
+			pending := 0
+			for _, k := range kinds {
+				js, err := st.ListJobs(context.Background(), store.JobFilter{Kind: k, Limit: 500})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(js) == 0 {
+					pending++
+				}
+				for _, j := range js {
+					switch j.Status {
+					case store.JobFailed:
+						t.Fatalf("%s job %d failed: %s", k, j.ID, j.LastError)
+					case store.JobDone:
+					default:
+						if j.LastError != "" {
+							t.Fatalf("%s job %d: %s", k, j.ID, j.LastError)
+						}
+						pending++
+					}
+				}
+			}
+			if pending == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d jobs still pending", pending)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if got := count(t, st, "SELECT COUNT(*) FROM notification_events WHERE type IN ('ncr.raised', 'capa.opened', 'scar.opened')"); got != 3 {
+			t.Errorf("published events: %d, want ncr.raised, capa.opened and scar.opened", got)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"qms/internal/blob"
@@ -25,6 +26,16 @@ const EvaluateEvery = 24 * time.Hour
 
 // Link returns the path of a CAPA's page in the web UI.
 func Link(id int64) string { return fmt.Sprintf("/capas/%d", id) }
+
+// PortalLink returns the path of a supplier request's page in the
+// supplier portal.
+func PortalLink(id int64) string { return fmt.Sprintf("/portal/scars/%d", id) }
+
+// SupplierEventType is the notify event type of what a supplier's users
+// are told of their request: "scar." and the CAPA event's name
+// (capa.stage_returned -> scar.stage_returned). It is a separate event,
+// linking to the portal and carrying only what the supplier may see.
+func SupplierEventType(t string) string { return "scar." + strings.TrimPrefix(t, "capa.") }
 
 // Handlers returns the handlers of the CAPA job kinds the store enqueues
 // (capa.JobEvent, capa.JobStageReminder, capa.JobStageOverdue,
@@ -64,26 +75,40 @@ func RegisterJobs(r *jobs.Runner, st *store.Store) {
 	r.Every(KindEvaluateDue, EvaluateEvery, nil)
 }
 
-// recipients returns who hears of an event about c: its owner and the
-// quality managers, and, for what a supplier sees of its request, the
-// supplier's users. The actor who caused it is left out of the users.
-func recipients(tx *store.Tx, c *capa.CAPA, forSupplier bool, by int64) ([]int64, error) {
-	users := []int64{}
+// owner returns the CAPA's owner as the users told of an event, unless
+// the owner caused it.
+func owner(c *capa.CAPA, by int64) []int64 {
 	if c.OwnerID > 0 && c.OwnerID != by {
-		users = append(users, c.OwnerID)
+		return []int64{c.OwnerID}
 	}
-	if forSupplier && c.Kind == capa.KindSupplier && c.SupplierID > 0 {
-		ids, err := tx.SupplierUserIDs(c.SupplierID)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			if id != by {
-				users = append(users, id)
-			}
+	return []int64{}
+}
+
+// tellSupplier publishes, for a supplier request, the supplier's side of
+// an event to the supplier's users (but the one who caused it): type
+// SupplierEventType(t), linking to the portal, with only the request's
+// number, title, stage and the reviewer's comment.
+func tellSupplier(tx *store.Tx, c *capa.CAPA, t, key, subject, body string, st capa.Stage, comment string, by int64) error {
+	if c.Kind != capa.KindSupplier || c.SupplierID == 0 {
+		return nil
+	}
+	ids, err := tx.SupplierUserIDs(c.SupplierID)
+	if err != nil {
+		return err
+	}
+	users := []int64{}
+	for _, id := range ids {
+		if id != by {
+			users = append(users, id)
 		}
 	}
-	return users, nil
+	if len(users) == 0 {
+		return nil
+	}
+	_, err = notify.Publish(tx, notify.Event{Type: SupplierEventType(t), Key: key + ":supplier", Subject: subject, Body: body,
+		EntityType: "capa", EntityID: c.ID, Link: PortalLink(c.ID), Users: users,
+		Data: map[string]any{"capa_id": c.ID, "number": c.Number(), "stage": st, "comment": comment}})
+	return err
 }
 
 // quiet are the event types told in the app only, without e-mail.
@@ -102,10 +127,6 @@ func publishEvent(ctx context.Context, st *store.Store, j *store.Job) error {
 		if err != nil {
 			return err
 		}
-		users, err := recipients(tx, c, e.ForSupplier(), e.ByID)
-		if err != nil {
-			return err
-		}
 		// The body is what a supplier user may read: the number, title,
 		// stage and the reviewer's comment, never notes or reasons.
 		body := fmt.Sprintf("%s: %s", c.Number(), c.Title)
@@ -115,19 +136,25 @@ func publishEvent(ctx context.Context, st *store.Store, j *store.Job) error {
 		if e.Comment != "" {
 			body += "\nComment: " + e.Comment
 		}
-		_, err = notify.Publish(tx, notify.Event{Type: e.Type, Key: fmt.Sprintf("capa.event:job:%d", j.ID), Subject: e.Subject(), Body: body,
-			EntityType: "capa", EntityID: c.ID, Link: Link(c.ID), Users: users, Roles: []qms.Role{qms.RoleQualityManager},
-			NoEmail: quiet[e.Type], Data: e})
-		return err
+		key := fmt.Sprintf("capa.event:job:%d", j.ID)
+		if _, err = notify.Publish(tx, notify.Event{Type: e.Type, Key: key, Subject: e.Subject(), Body: body,
+			EntityType: "capa", EntityID: c.ID, Link: Link(c.ID), Users: owner(c, e.ByID), Roles: []qms.Role{qms.RoleQualityManager},
+			NoEmail: quiet[e.Type], Data: e}); err != nil {
+			return err
+		}
+		if !e.ForSupplier() {
+			return nil
+		}
+		return tellSupplier(tx, c, e.Type, key, e.Subject(), body, e.Stage, e.Comment, e.ByID)
 	})
 }
 
 // publishStage tells of a stage due soon, overdue or escalated, if the job
 // still applies (capa.StageJob.Current: the CAPA active, the stage not
-// accepted and still due on the same date), to the owner, the quality
-// managers and, for a stage the supplier answers, the supplier's users;
-// escalations to the administrators as well. The key names the CAPA,
-// stage, due date and occasion, so each is sent once.
+// accepted and still due on the same date), to the owner and the quality
+// managers (escalations to the administrators as well) and, for a stage
+// the supplier answers, to the supplier's users (tellSupplier). The key
+// names the CAPA, stage, due date and occasion, so each is sent once.
 func publishStage(ctx context.Context, st *store.Store, j *store.Job, t string) error {
 	var p capa.StageJob
 	if err := json.Unmarshal(j.Payload, &p); err != nil || p.CAPAID <= 0 {
@@ -144,20 +171,22 @@ func publishStage(ctx context.Context, st *store.Store, j *store.Job, t string) 
 		if !p.Current(c) {
 			return nil
 		}
-		users, err := recipients(tx, c, p.Stage.SupplierAnswers(), 0)
-		if err != nil {
-			return err
-		}
 		roles := []qms.Role{qms.RoleQualityManager}
 		if t == capa.EventStageEscalation {
 			roles = append(roles, qms.RoleAdmin)
 		}
 		e := capa.NewEvent(t, c, p.Stage, "", 0, "qms")
 		occasion := map[string]string{capa.EventStageDueSoon: "reminder", capa.EventStageOverdue: "overdue", capa.EventStageEscalation: "escalate"}[t]
-		_, err = notify.Publish(tx, notify.Event{Type: t, Key: fmt.Sprintf("capa:%d:%s:%s:%s", c.ID, p.Stage, p.DueOn, occasion),
-			Subject: e.Subject(), Body: fmt.Sprintf("%s: %s\nStage: %s %s\nDue: %s", c.Number(), c.Title, p.Stage, p.Stage.Title(), p.DueOn),
-			EntityType: "capa", EntityID: c.ID, Link: Link(c.ID), Users: users, Roles: roles, Data: e})
-		return err
+		key := fmt.Sprintf("capa:%d:%s:%s:%s", c.ID, p.Stage, p.DueOn, occasion)
+		body := fmt.Sprintf("%s: %s\nStage: %s %s\nDue: %s", c.Number(), c.Title, p.Stage, p.Stage.Title(), p.DueOn)
+		if _, err = notify.Publish(tx, notify.Event{Type: t, Key: key, Subject: e.Subject(), Body: body,
+			EntityType: "capa", EntityID: c.ID, Link: Link(c.ID), Users: owner(c, 0), Roles: roles, Data: e}); err != nil {
+			return err
+		}
+		if !p.Stage.SupplierAnswers() {
+			return nil
+		}
+		return tellSupplier(tx, c, t, key, e.Subject(), body, p.Stage, "", 0)
 	})
 }
 
