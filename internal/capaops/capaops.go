@@ -241,6 +241,10 @@ type Detail struct {
 	Moves []capa.Move `json:"moves"`
 }
 
+// CurrentStage is the first stage not yet accepted (Ageing.Current), for
+// templates that read it off the detail.
+func (d *Detail) CurrentStage() capa.Stage { return d.Current }
+
 // Get returns a CAPA the actor may see with its review history, internal
 // notes (internal staff only), evidence files, checked signatures
 // (internal staff only) and ageing. Returns not found.
