@@ -67,9 +67,10 @@ func hidden(err error) error {
 	return err
 }
 
-// canAct returns not found unless a has a role that may see some CAPA.
+// canAct returns not found unless a may see some CAPA
+// (qms.CanSeeCorrectiveActions).
 func canAct(a qms.Actor) error {
-	if !qms.CanViewInternal(a) && a.Role != qms.RoleSupplier {
+	if !qms.CanSeeCorrectiveActions(a) {
 		return notFound()
 	}
 	return nil
@@ -91,7 +92,7 @@ func visibleCAPA(tx *store.Tx, a qms.Actor, id int64) (*capa.CAPA, error) {
 // ViewFor returns c as actor a may see it: whole for internal staff, the
 // supplier's view (capa.SupplierView) for a supplier user.
 func ViewFor(a qms.Actor, c *capa.CAPA) *capa.CAPA {
-	if a.Role == qms.RoleSupplier {
+	if !qms.CanViewInternal(a) {
 		return capa.SupplierView(c)
 	}
 	return c
@@ -138,8 +139,8 @@ func (s *Service) List(ctx context.Context, f store.CAPAFilter) ([]Row, int64, e
 	if err := canAct(a); err != nil {
 		return nil, 0, forbidden("see CAPAs")
 	}
-	if a.Role == qms.RoleSupplier {
-		if a.SupplierID == nil || (f.SupplierID != 0 && f.SupplierID != *a.SupplierID) || (f.Kind != "" && f.Kind != capa.KindSupplier) {
+	if !qms.CanViewInternal(a) { // a supplier user (canAct): its own supplier's requests
+		if (f.SupplierID != 0 && f.SupplierID != *a.SupplierID) || (f.Kind != "" && f.Kind != capa.KindSupplier) {
 			return []Row{}, 0, nil
 		}
 		if f.NCRID != 0 {
@@ -180,8 +181,8 @@ func (s *Service) ListAgeing(ctx context.Context, f store.CAPAAgeFilter) (*store
 	if err := canAct(a); err != nil {
 		return nil, forbidden("see CAPAs")
 	}
-	if a.Role == qms.RoleSupplier {
-		if a.SupplierID == nil || (f.SupplierID != 0 && f.SupplierID != *a.SupplierID) || (f.Kind != "" && f.Kind != capa.KindSupplier) {
+	if !qms.CanViewInternal(a) { // a supplier user (canAct): its own supplier's requests
+		if (f.SupplierID != 0 && f.SupplierID != *a.SupplierID) || (f.Kind != "" && f.Kind != capa.KindSupplier) {
 			return &store.CAPAAgePage{Items: []store.CAPAAge{}, Today: qms.DateOf(s.Store.Now())}, nil
 		}
 		f.Kind, f.SupplierID, f.OwnerID = capa.KindSupplier, *a.SupplierID, 0
@@ -195,7 +196,7 @@ func (s *Service) ListAgeing(ctx context.Context, f store.CAPAAgeFilter) (*store
 	if err != nil {
 		return nil, err
 	}
-	if a.Role == qms.RoleSupplier {
+	if !qms.CanViewInternal(a) {
 		for i := range page.Items {
 			page.Items[i].CAPA = *capa.SupplierView(&page.Items[i].CAPA)
 		}

@@ -58,3 +58,9 @@ func CanSeeSupplier(a Actor, supplierID int64) bool {
 	}
 	return isInternal(a)
 }
+
+// CanSeeCorrectiveActions: see CAPAs (internal staff, all of them) or
+// corrective action requests (a supplier user with a supplier, its own).
+func CanSeeCorrectiveActions(a Actor) bool {
+	return isInternal(a) || a.Role == RoleSupplier && a.SupplierID != nil
+}

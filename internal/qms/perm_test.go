@@ -34,6 +34,7 @@ func TestPermissionsPerRole(t *testing.T) {
 			[]Role{RoleAdmin, RoleQualityManager, RoleInspector, RoleViewer, RoleAuditor, RoleSupplier}},
 		{"CanSeeSupplier(another supplier)", func(a Actor) bool { return CanSeeSupplier(a, other) },
 			[]Role{RoleAdmin, RoleQualityManager, RoleInspector, RoleViewer, RoleAuditor}},
+		{"CanSeeCorrectiveActions", CanSeeCorrectiveActions, []Role{RoleAdmin, RoleQualityManager, RoleInspector, RoleViewer, RoleAuditor, RoleSupplier}},
 	}
 	for _, r := range rules {
 		allowed := map[Role]bool{}
