@@ -42,6 +42,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerResults(mux)
 	u.registerNotifications(mux)
 	u.registerInspections(mux)
+	u.registerNCRs(mux)
 	u.registerQualitySystem(mux)
 	u.registerQAudits(mux)
 	u.registerDocuments(mux)

@@ -67,7 +67,7 @@ func samplePages() []page {
 		&auditPage{layout: layout{Title: "Audit log"}, Query: auditQuery{EntityType: "user", From: "2026-01-01"}, Types: auditTypes,
 			Events: auditRows(events, admin), NextURL: "/audit?before=1", FirstURL: "/audit"},
 		&auditPage{layout: layout{Title: "Audit log"}, Errors: map[string]string{"from": "must be a date"}},
-	}, append(append(append(append(append(append(append(supplierSamplePages(), samplingSamplePages()...), notifySamplePages()...), resultSamplePages()...), inspectionSamplePages()...), documentSamplePages()...), qauditSamplePages()...), reviewSamplePages()...)...)
+	}, append(append(append(append(append(append(append(append(supplierSamplePages(), samplingSamplePages()...), notifySamplePages()...), resultSamplePages()...), inspectionSamplePages()...), documentSamplePages()...), qauditSamplePages()...), reviewSamplePages()...), ncrSamplePages()...)...)
 }
 
 // TestTemplatesRender executes every page template with sample data, signed
