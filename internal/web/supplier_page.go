@@ -43,6 +43,7 @@ type supplierPage struct {
 	Today       string
 	MaxUntil    string
 	Problem     string
+	Scorecard   *scorecardView // the last twelve months (supplier_scorecard.go)
 }
 
 func (*supplierPage) template() string { return "supplier" }
@@ -83,6 +84,9 @@ func (u *UI) supplierShow(w http.ResponseWriter, r *http.Request, a qms.Actor) e
 			card.SiteNames = append(card.SiteNames, names[sid])
 		}
 		p.Certs = append(p.Certs, card)
+	}
+	if p.Scorecard, err = u.supplierScorecard(r, id, d.Sites); err != nil {
+		return err
 	}
 	for _, o := range d.Overrides {
 		if o.Active(today) {

@@ -71,6 +71,7 @@ func (u *UI) registerSuppliers(mux router) {
 	mux.Handle("GET /portal/certificates/new", u.guard(isExternal, u.portalCertificateNew))
 	mux.Handle("POST /portal/certificates", u.guard(isExternal, u.portalCertificateCreate))
 	mux.Handle("GET /portal/certificates/{id}", u.guard(signedIn, u.portalCertificateShow))
+	u.registerScorecards(mux)
 }
 
 // router is where routes are registered: an *http.ServeMux.

@@ -23,6 +23,7 @@ type supplierSettingsPage struct {
 	Bodies       []supplier.AccreditationBody
 	Requirements []supplier.Requirement
 	Standards    []string
+	Tiers        *tierForm         // the scorecard tier thresholds (supplier_scorecard.go)
 	Errors       map[string]string // of the form named by Form
 	Form         string            // which form the errors belong to
 }
@@ -49,6 +50,9 @@ func (u *UI) showSettings(w http.ResponseWriter, r *http.Request, code int, form
 		return e
 	}
 	if p.Requirements, e = u.ops().Requirements(ctx); e != nil {
+		return e
+	}
+	if p.Tiers, e = u.scorecardTiers(r); e != nil {
 		return e
 	}
 	for _, s := range supplier.Standards {
