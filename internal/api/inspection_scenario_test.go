@@ -24,6 +24,7 @@ import (
 	"qms/internal/server"
 	"qms/internal/store"
 	"qms/internal/store/storetest"
+	"qms/internal/supplierops/opstest"
 )
 
 // inspEnv is the API over the inspection fixture (insptest): products,
@@ -130,7 +131,8 @@ var inspectionMatrix = []access{
 	{"POST", "/api/v1/products/{fresh-prod}/specs/next", "", roles(201, editors...), `"revision":1`},
 	{"GET", "/api/v1/specs/{SB}", "", roles(200, internalRoles...), `"characteristics":[`},
 	{"PUT", "/api/v1/specs/{fresh-draftB}", strings.TrimSuffix(specBody, "}") + `,"version":{v:fresh}}`, roles(200, editors...), `"Chest width"`},
-	{"POST", "/api/v1/specs/{fresh-draftB}/release", `{"reason":"approved","version":{v:fresh}}`, roles(200, approvers...), `"status":"released"`},
+	{"POST", "/api/v1/specs/{fresh-draftB}/release", `{"reason":"approved","version":{v:fresh},"password":"` + opstest.Password + `"}`, roles(200, approvers...), `"status":"released"`},
+	{"GET", "/api/v1/specs/{SB}/signatures", "", roles(200, internalRoles...), `[`},
 	{"POST", "/api/v1/specs/{fresh-draftB}/void", `{"reason":"wrong product","version":{v:fresh}}`, roles(200, editors...), `"void_reason":"wrong product"`},
 	{"GET", "/api/v1/defect-codes?category=garments", "", roles(200, internalRoles...), `"code":"STI-01"`},
 	{"POST", "/api/v1/defect-codes", `{"category":"garments","code":"hol-{who}","description":"Hole","class":"major"}`, roles(201, approvers...), `"code":"HOL-`},
@@ -294,6 +296,8 @@ func TestInspectionBadInput(t *testing.T) {
 				`{"remarks":"changed","version":` + strconv.FormatInt(decided.Version, 10) + `}`, 409, ""},
 			{"stale version", "PATCH", "/api/v1/inspections/" + lot, `{"remarks":"stale","version":1}`, 409, ""},
 			{"decision on an unsubmitted inspection", "POST", "/api/v1/inspections/" + lot + "/decide", `{"kind":"release","version":9}`, 409, ""},
+			{"spec release with a wrong password", "POST", "/api/v1/specs/" + draft + "/release", `{"reason":"ok","version":1,"password":"not it"}`, 422, "password"},
+			{"spec release without a password", "POST", "/api/v1/specs/" + draft + "/release", `{"reason":"ok","version":1}`, 422, "password"},
 			{"concession without conditions", "POST", "/api/v1/inspections/" + strconv.FormatInt(e.w.Submitted(t, st, e.w.PB).ID, 10) + "/decide",
 				`{"kind":"release_concession","reason":"customer agreed","version":99}`, 422, "body.conditions"},
 			{"AQL that is not preferred", "POST", "/api/v1/plans", e.expand(`{"product_id":{fresh-prod},"standard":"iso2859-1","level":"II","classes":[{"class":"major","aql":2.7}],`+
@@ -462,6 +466,49 @@ func TestInspectionPhotos(t *testing.T) {
 		r.decode(t, &list)
 		if len(list) != 2 {
 			t.Errorf("%d photos listed, want 2", len(list))
+		}
+	})
+}
+
+// TestFAISignatureOverAPI decides on a first article inspection with the
+// password in the body: a wrong one is 422 on the password and writes
+// nothing; the right one signs the approval, and the inspection's
+// signatures show it matching.
+func TestFAISignatureOverAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newInspEnv(t, st)
+		fai := e.w.Lot(t, st, e.w.PB, inspection.KindFirstArticle, 10)
+		for _, c := range e.w.PB.Spec.Characteristics {
+			f := &inspection.FAIEntry{Characteristic: c.No, Gauge: "caliper"}
+			if c.Kind == inspection.CharDimensional {
+				lo, hi := c.Limits()
+				f.Values = []float64{(*lo + *hi) / 2}
+			} else {
+				pass := true
+				f.Pass, f.Result = &pass, "as required"
+			}
+			e.w.Record(t, st, fai.ID, inspection.Entry{Kind: inspection.EntryFAI, FAI: f})
+		}
+		sub := e.w.Submit(t, st, fai.ID, inspection.Submission{})
+		path := "/api/v1/inspections/" + strconv.FormatInt(fai.ID, 10)
+		body := func(password string) string {
+			return `{"kind":"approve","version":` + strconv.FormatInt(sub.Version, 10) + `,"password":"` + password + `"}`
+		}
+		before := countEvents(t, st)
+		r := e.do("POST", path+"/decide", "quality_manager", body("wrong password"))
+		if r.status != 422 || !strings.Contains(string(r.body), "password") || countEvents(t, st) != before {
+			t.Fatalf("wrong password: %d %s", r.status, r.body)
+		}
+		r = e.do("POST", path+"/decide", "quality_manager", body(opstest.Password))
+		if r.status != 200 || !strings.Contains(string(r.body), `"signature_id":`) {
+			t.Fatalf("approve: %d %s", r.status, r.body)
+		}
+		r = e.do("GET", path+"/signatures", "supplierB", "")
+		if r.status != 200 || !strings.Contains(string(r.body), `"matches":true`) || !strings.Contains(string(r.body), `"meaning":"approved"`) {
+			t.Errorf("signatures: %d %s", r.status, r.body)
+		}
+		if r = e.do("GET", path+"/signatures", "supplier", ""); r.status != 404 {
+			t.Errorf("another supplier reads the signatures: %d", r.status)
 		}
 	})
 }

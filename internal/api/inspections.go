@@ -241,6 +241,7 @@ type DecisionRequest struct {
 	Reason     string `json:"reason,omitempty" maxLength:"2000"`
 	Conditions string `json:"conditions,omitempty" maxLength:"2000" doc:"A concession or conditional approval: what is agreed."`
 	Version    int64  `json:"version" minimum:"1"`
+	Password   string `json:"password,omitempty" maxLength:"1000" doc:"First article inspections: the deciding quality manager's own password, entered again, as the decision is signed electronically. A wrong one is 422 and counts toward the sign-in limit. Ignored for other kinds."`
 }
 
 type decideInput struct {
@@ -340,7 +341,10 @@ func (a *API) registerInspections() {
 	Handle(a, op("return-inspection", "POST", "/inspections/{id}/return", "Return a submitted inspection", "Quality managers, with what must be corrected.", nf, cf), a.returnInspection)
 	Handle(a, op("decide-inspection", "POST", "/inspections/{id}/decide", "Decide on a submitted inspection",
 		"Quality managers. Release, release under concession (reason and conditions), rework (books the linked re-inspection, which the switching rules ignore) or reject; "+
-			"a first article: approve, approve with conditions, or reject. Updates the lot result and the switching state.", nf, cf), a.decideInspection)
+			"a first article: approve, approve with conditions, or reject, signed electronically with the password entered again (a wrong one is 422 and counts toward the sign-in limit; too many are 429). "+
+			"Updates the lot result and the switching state.", nf, cf), a.decideInspection)
+	Handle(a, op("list-inspection-signatures", "GET", "/inspections/{id}/signatures", "An inspection's electronic signatures",
+		"A first article decision's signature: signer, meaning, time and whether it still matches the inspection.", nf), a.inspectionSignatures)
 	Handle(a, op("list-amendments", "GET", "/inspections/{id}/amendments", "List amendments", "Oldest first.", nf), a.listAmendments)
 	Handle(a, created(op("amend-inspection", "POST", "/inspections/{id}/amendments", "Amend a submitted or decided inspection",
 		"With a reason; the report itself never changes.", nf, cf)), a.amendInspection)
@@ -605,11 +609,19 @@ func (a *API) decideInspection(ctx context.Context, in *decideInput) (*inspectio
 			return nil, err
 		}
 	}
-	x, err := a.inspections().Decide(ctx, in.ID, b.Version, inspection.Decision{Kind: inspection.DecisionKind(b.Kind), Reason: b.Reason, Conditions: b.Conditions})
+	x, err := a.inspections().Decide(ctx, in.ID, b.Version, inspection.Decision{Kind: inspection.DecisionKind(b.Kind), Reason: b.Reason, Conditions: b.Conditions}, b.Password)
 	if err != nil {
 		return nil, err
 	}
 	return &inspectionOutput{Body: *x}, nil
+}
+
+func (a *API) inspectionSignatures(ctx context.Context, in *InspectionIDParam) (*signaturesOutput, error) {
+	sigs, err := a.inspections().Signatures(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &signaturesOutput{Body: sigs}, nil
 }
 
 func (a *API) listAmendments(ctx context.Context, in *InspectionIDParam) (*amendmentsOutput, error) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"qms/internal/esign"
 	"qms/internal/inspection"
 	"qms/internal/inspectionops"
 	"qms/internal/sampling"
@@ -20,7 +21,9 @@ import (
 // through package inspectionops. Records are shown in the domain's own
 // JSON shape (package inspection).
 
-func (a *API) inspections() *inspectionops.Service { return &inspectionops.Service{Store: a.store} }
+func (a *API) inspections() *inspectionops.Service {
+	return &inspectionops.Service{Store: a.store, Auth: a.auth}
+}
 
 // ProductIDParam is the path parameter of the operations on one product.
 type ProductIDParam struct {
@@ -127,9 +130,14 @@ type updateSpecInput struct {
 
 // ReleaseRequest is the body of POST /specs/{id}/release.
 type ReleaseRequest struct {
-	Reason  string `json:"reason,omitempty" maxLength:"1000" doc:"Why it is released, for the record."`
-	Version int64  `json:"version" minimum:"1"`
+	Reason   string `json:"reason,omitempty" maxLength:"1000" doc:"Why it is released, for the record."`
+	Version  int64  `json:"version" minimum:"1"`
+	Password string `json:"password" maxLength:"1000" doc:"The releasing quality manager's own password, entered again: the release is signed electronically. A wrong one is 422 and counts toward the sign-in limit."`
 }
+
+// signaturesOutput is a record's electronic signatures, each checked
+// against the record's current content.
+type signaturesOutput struct{ Body []esign.Check }
 
 type releaseSpecInput struct {
 	SpecIDParam
@@ -288,7 +296,10 @@ func (a *API) registerProducts() {
 	Handle(a, op("update-spec", "PUT", "/specs/{id}", "Change a draft spec revision",
 		"Replaces the content of a draft. Released and superseded revisions never change (409): draft a new revision.", nf, cf), a.updateSpec)
 	Handle(a, op("release-spec", "POST", "/specs/{id}/release", "Release a spec revision",
-		"Quality managers and admins. The product's released revision, if any, is superseded. Only a released revision can be inspected against.", nf, cf), a.releaseSpec)
+		"Quality managers and admins, with an electronic signature (meaning approved, over the revision's content and the reason): the password entered again "+
+			"(a wrong one is 422 and counts toward the sign-in limit; too many are 429). The product's released revision, if any, is superseded. Only a released revision can be inspected against.", nf, cf), a.releaseSpec)
+	Handle(a, op("list-spec-signatures", "GET", "/specs/{id}/signatures", "A spec revision's electronic signatures",
+		"Its release signature: signer, meaning, time and whether it still matches the revision's content.", nf), a.specSignatures)
 	Handle(a, op("void-spec", "POST", "/specs/{id}/void", "Void a draft spec revision", "With a reason.", nf, cf), a.voidSpec)
 
 	Handle(a, op("list-defect-codes", "GET", "/defect-codes", "The defect library of a category", "By code."), a.listDefectCodes)
@@ -427,11 +438,19 @@ func (a *API) releaseSpec(ctx context.Context, in *releaseSpecInput) (*specOutpu
 	if err := checkReason("body.reason", in.Body.Reason); err != nil {
 		return nil, err
 	}
-	s, err := a.inspections().ReleaseSpec(ctx, in.ID, in.Body.Version, inspection.Release{Reason: in.Body.Reason})
+	s, err := a.inspections().ReleaseSpec(ctx, in.ID, in.Body.Version, inspection.Release{Reason: in.Body.Reason}, in.Body.Password)
 	if err != nil {
 		return nil, err
 	}
 	return &specOutput{Body: *s}, nil
+}
+
+func (a *API) specSignatures(ctx context.Context, in *SpecIDParam) (*signaturesOutput, error) {
+	sigs, err := a.inspections().SpecSignatures(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &signaturesOutput{Body: sigs}, nil
 }
 
 func (a *API) voidSpec(ctx context.Context, in *voidSpecInput) (*specOutput, error) {

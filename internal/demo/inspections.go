@@ -8,10 +8,12 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
+	"log/slog"
 	"math"
 	"strconv"
 	"strings"
 
+	"qms/internal/auth"
 	"qms/internal/blob"
 	"qms/internal/inspection"
 	"qms/internal/inspectionops"
@@ -157,7 +159,9 @@ func LoadInspections(ctx context.Context, st *store.Store, files *blob.Service, 
 	if page.Total > 0 {
 		return nil
 	}
-	l := &loader{st: st, files: files, ops: &inspectionops.Service{Store: st}}
+	// The demo's quality manager signs spec releases and first article
+	// decisions electronically with the demo password, as in the product.
+	l := &loader{st: st, files: files, ops: &inspectionops.Service{Store: st, Auth: &auth.Service{Store: st, Policy: auth.DefaultPolicy, Log: slog.New(slog.DiscardHandler)}}}
 	var err error
 	if l.qm, _, err = l.as(ctx, "qm@demo.qms"); err != nil {
 		return err
@@ -225,13 +229,17 @@ func (l *loader) line(dp demoProduct) (line, error) {
 		if err := tx.CreateSpec(&sp); err != nil {
 			return err
 		}
-		if err := tx.ReleaseSpec(sp.ID, sp.Version, inspection.Release{Reason: "approved for mass production"}); err != nil {
-			return err
-		}
-		if ln.spec, err = tx.Spec(sp.ID); err != nil {
-			return err
-		}
-		ln.plan = &inspection.Plan{ProductID: p.ID, Standard: sampling.ISO2859, Level: sampling.LevelII,
+		ln.spec = &sp
+		return nil
+	})
+	if err != nil {
+		return ln, err
+	}
+	if ln.spec, err = l.ops.ReleaseSpec(l.qm, ln.spec.ID, ln.spec.Version, inspection.Release{Reason: "approved for mass production"}, Password); err != nil {
+		return ln, err
+	}
+	err = l.st.Update(l.qm, func(tx *store.Tx) error {
+		ln.plan = &inspection.Plan{ProductID: ln.product.ID, Standard: sampling.ISO2859, Level: sampling.LevelII,
 			Classes: []inspection.ClassAQL{{Class: inspection.Critical, ZeroTolerance: true}, {Class: inspection.Major, AQL: aql("2.5")},
 				{Class: inspection.Minor, AQL: aql("4.0")}},
 			Stages: []inspection.StageRule{{Kind: inspection.KindPreProduction}, {Kind: inspection.KindInProcess}, {Kind: inspection.KindPreShipment},
@@ -362,7 +370,7 @@ func (l *loader) submit(id int64, sub inspection.Submission) (*inspection.Inspec
 }
 
 func (l *loader) decide(in *inspection.Inspection, d inspection.Decision) (*inspection.Inspection, error) {
-	return l.ops.Decide(l.qm, in.ID, in.Version, d)
+	return l.ops.Decide(l.qm, in.ID, in.Version, d, Password)
 }
 
 // fai approves the first article of a line.

@@ -19,14 +19,20 @@ package inspectionops
 import (
 	"context"
 
+	"qms/internal/auth"
+	"qms/internal/esign"
 	"qms/internal/inspection"
+	"qms/internal/ncrops"
 	"qms/internal/qms"
 	"qms/internal/store"
 )
 
-// Service performs the inspection operations.
+// Service performs the inspection operations. Auth re-authenticates the
+// signer of an electronic signature (releasing a spec revision, deciding
+// on a first article inspection); without it those operations fail.
 type Service struct {
 	Store *store.Store
+	Auth  *auth.Service
 }
 
 func actor(ctx context.Context) qms.Actor {
@@ -233,10 +239,15 @@ func (s *Service) UpdateSpec(ctx context.Context, sp *inspection.Spec, version i
 	return hidden(s.Store.Update(ctx, func(tx *store.Tx) error { return tx.UpdateSpec(sp, version, reason) }), "spec revision")
 }
 
-// ReleaseSpec releases a draft revision, superseding the released one.
-// Requires qms.CanApprove. Returns not found, forbidden, invalid or
-// conflict.
-func (s *Service) ReleaseSpec(ctx context.Context, id, version int64, r inspection.Release) (*inspection.Spec, error) {
+// ReleaseSpec releases a draft revision, superseding the released one,
+// with the releasing quality manager's electronic signature (meaning
+// approved, over the revision's content and the release reason:
+// store.Tx.SignSpecRelease) in the same transaction. The signer enters
+// their password again: a wrong one is an invalid error on the field
+// "password", counts toward sign-in throttling and writes nothing.
+// Requires qms.CanApprove. Returns not found, forbidden, invalid, too many
+// (throttled) or conflict.
+func (s *Service) ReleaseSpec(ctx context.Context, id, version int64, r inspection.Release, password string) (*inspection.Spec, error) {
 	a := actor(ctx)
 	if err := internal(a, "specs"); err != nil {
 		return nil, err
@@ -244,16 +255,42 @@ func (s *Service) ReleaseSpec(ctx context.Context, id, version int64, r inspecti
 	if !qms.CanApprove(a) {
 		return nil, forbidden("release a spec: a quality manager does")
 	}
+	if err := ncrops.Reauthenticate(ctx, s.Auth, password); err != nil {
+		return nil, err
+	}
 	var sp *inspection.Spec
 	err := s.Store.Update(ctx, func(tx *store.Tx) error {
+		sig, err := tx.SignSpecRelease(id, r, esign.MeaningApproved, "")
+		if err != nil {
+			return err
+		}
+		r.SignatureID = &sig.ID
 		if err := tx.ReleaseSpec(id, version, r); err != nil {
 			return err
 		}
-		var err error
 		sp, err = tx.Spec(id)
 		return err
 	})
 	return sp, hidden(err, "spec revision")
+}
+
+// SpecSignatures returns the electronic signatures of a spec revision
+// with whether each still matches the revision's content. Internal users
+// only. Returns not found or forbidden.
+func (s *Service) SpecSignatures(ctx context.Context, id int64) ([]esign.Check, error) {
+	if err := internal(actor(ctx), "specs"); err != nil {
+		return nil, err
+	}
+	var out []esign.Check
+	err := s.Store.View(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Spec(id); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.CheckSignatures("spec", id)
+		return err
+	})
+	return out, hidden(err, "spec revision")
 }
 
 // VoidSpec voids a draft revision with a reason. Requires

@@ -7,10 +7,12 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 
+	"qms/internal/auth"
 	"qms/internal/blob"
 	"qms/internal/inspection"
 	"qms/internal/inspectionops"
@@ -19,9 +21,16 @@ import (
 	"qms/internal/store"
 	"qms/internal/store/storetest"
 	"qms/internal/supplier"
+	"qms/internal/supplierops/opstest"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
+
+// newOps returns the operations on st with an authentication service for
+// electronic signatures.
+func newOps(st *store.Store) *inspectionops.Service {
+	return &inspectionops.Service{Store: st, Auth: &auth.Service{Store: st, Policy: auth.DefaultPolicy, Log: slog.New(slog.DiscardHandler)}}
+}
 
 // as returns the context of user u.
 func as(u *qms.User) context.Context {
@@ -92,7 +101,7 @@ const (
 func TestPermissions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		w := insptest.Build(t, st)
-		ops := &inspectionops.Service{Store: st}
+		ops := newOps(st)
 		ctxs := actors(w)
 		b := w.PB
 		fresh := func() *inspection.Inspection { return w.Lot(t, st, b, inspection.KindPreShipment, 500) }
@@ -118,7 +127,7 @@ func TestPermissions(t *testing.T) {
 				if err := ops.CreateSpec(insptest.System, sp); err != nil {
 					return err
 				}
-				_, err := ops.ReleaseSpec(ctx, sp.ID, sp.Version, inspection.Release{Reason: "ok"})
+				_, err := ops.ReleaseSpec(ctx, sp.ID, sp.Version, inspection.Release{Reason: "ok"}, opstest.Password)
 				return err
 			}},
 			{"create defect code", expect(approvers, "ok"), func(ctx context.Context) error {
@@ -164,7 +173,7 @@ func TestPermissions(t *testing.T) {
 			}},
 			{"decide", expect(approvers, "ok", "supplierA", "not_found"), func(ctx context.Context) error {
 				in := submitted()
-				_, err := ops.Decide(ctx, in.ID, in.Version, inspection.Decision{Kind: inspection.DecideRelease})
+				_, err := ops.Decide(ctx, in.ID, in.Version, inspection.Decision{Kind: inspection.DecideRelease}, "")
 				return err
 			}},
 			{"return", expect(approvers, "ok", "supplierA", "not_found"), func(ctx context.Context) error {
@@ -199,7 +208,7 @@ func TestPermissions(t *testing.T) {
 func TestSupplierListIsolation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		w := insptest.Build(t, st)
-		ops := &inspectionops.Service{Store: st}
+		ops := newOps(st)
 		rows, _, err := ops.ListInspections(as(w.A.User), store.InspectionSearch{})
 		if err != nil {
 			t.Fatal(err)
@@ -237,7 +246,7 @@ func TestSupplierListIsolation(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		w := insptest.Build(t, st)
-		ops := &inspectionops.Service{Store: st}
+		ops := newOps(st)
 		insp, qm := w.Inspector(), w.Manager()
 		a := w.PA
 		lot := func(mut func(in *inspection.Inspection)) *inspection.Inspection {
@@ -339,7 +348,7 @@ func TestBadInput(t *testing.T) {
 				return ops.UpdateInspection(insp, &in, decided.Version, "fix")
 			}},
 			{"deciding a decided inspection", qms.KindConflict, "decided", func() error {
-				_, err := ops.Decide(qm, decided.ID, decided.Version, inspection.Decision{Kind: inspection.DecideReject, Reason: "changed my mind"})
+				_, err := ops.Decide(qm, decided.ID, decided.Version, inspection.Decision{Kind: inspection.DecideReject, Reason: "changed my mind"}, "")
 				return err
 			}},
 			{"amendment without a reason", qms.KindInvalid, "reason", func() error {
@@ -379,7 +388,7 @@ func TestBadInput(t *testing.T) {
 func TestIdempotentResend(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		w := insptest.Build(t, st)
-		ops := &inspectionops.Service{Store: st}
+		ops := newOps(st)
 		e := func() *inspection.Entry {
 			return &inspection.Entry{InspectionID: w.PA.Lot.ID, Key: "tablet-7f3a9c1e-0001", Kind: inspection.EntryDefect,
 				Defect: &inspection.DefectEntry{Unit: 3, Code: "scr-01", Location: "左侧面 left side", Note: "2.5 mm"}}
@@ -415,7 +424,7 @@ func TestIdempotentResend(t *testing.T) {
 func TestConcurrentRecorders(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		w := insptest.Build(t, st)
-		ops := &inspectionops.Service{Store: st}
+		ops := newOps(st)
 		second := &qms.User{Email: "second@example.com", Name: "Lê Thị Thu", Role: qms.RoleInspector}
 		if err := st.Update(insptest.System, func(tx *store.Tx) error { return tx.CreateUser(second, "") }); err != nil {
 			t.Fatal(err)
@@ -470,7 +479,7 @@ func TestConcurrentRecorders(t *testing.T) {
 func TestPreview(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		w := insptest.Build(t, st)
-		ops := &inspectionops.Service{Store: st}
+		ops := newOps(st)
 		in := w.New(w.PA, inspection.KindPreShipment, 3000)
 		pv, err := ops.PreviewInspection(w.Inspector(), *in)
 		if err != nil {
@@ -559,7 +568,7 @@ func pngBytes(t *testing.T, c color.Color) []byte {
 func TestPhotos(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		w := insptest.Build(t, st)
-		ops := &inspectionops.Service{Store: st}
+		ops := newOps(st)
 		files := blob.NewService(st, mustDisk(t), 0)
 		ops.RegisterFiles(files)
 		b := w.PB
@@ -631,7 +640,7 @@ func mustDisk(t *testing.T) *blob.Disk {
 func TestReworkAndSwitching(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		w := insptest.Build(t, st)
-		ops := &inspectionops.Service{Store: st}
+		ops := newOps(st)
 		in := w.Lot(t, st, w.PA, inspection.KindPreShipment, 500)
 		w.Complete(t, st, in)
 		for u := 1; u <= 4; u++ {
@@ -645,10 +654,10 @@ func TestReworkAndSwitching(t *testing.T) {
 		if err != nil || !strings.Contains(seed.Description, "Major") {
 			t.Errorf("NCR seed: %+v, %v", seed, err)
 		}
-		if _, err := ops.Decide(w.Manager(), in.ID, sub.Version, inspection.Decision{Kind: inspection.DecideRelease}); qms.ErrorKind(err) != qms.KindConflict {
+		if _, err := ops.Decide(w.Manager(), in.ID, sub.Version, inspection.Decision{Kind: inspection.DecideRelease}, ""); qms.ErrorKind(err) != qms.KindConflict {
 			t.Errorf("a failed lot released without a concession: %v", err)
 		}
-		d, err := ops.Decide(w.Manager(), in.ID, sub.Version, inspection.Decision{Kind: inspection.DecideRework, Reason: "sort all units for no-sound"})
+		d, err := ops.Decide(w.Manager(), in.ID, sub.Version, inspection.Decision{Kind: inspection.DecideRework, Reason: "sort all units for no-sound"}, "")
 		if err != nil {
 			t.Fatal(err)
 		}

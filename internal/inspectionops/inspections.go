@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	"qms/internal/esign"
 	"qms/internal/inspection"
+	"qms/internal/ncrops"
 	"qms/internal/qms"
 	"qms/internal/sampling"
 	"qms/internal/store"
@@ -198,6 +200,9 @@ type View struct {
 	// NCRReady is set when an NCR can be raised from the inspection (a
 	// failed or pending report without an NCR yet).
 	NCRReady bool
+	// Signatures are the electronic signatures of the inspection (a first
+	// article decision), oldest first, each with whether it still matches.
+	Signatures []esign.Check
 }
 
 // ReportedResult is the result the report shows: as reported once
@@ -254,6 +259,9 @@ func (s *Service) InspectionView(ctx context.Context, id int64) (*View, error) {
 			return err
 		}
 		if v.Reinspections, err = tx.Reinspections(id); err != nil {
+			return err
+		}
+		if v.Signatures, err = tx.CheckSignatures("inspection", id); err != nil {
 			return err
 		}
 		_, err = inspection.SeedNCR(in)
@@ -693,20 +701,66 @@ func (s *Service) Return(ctx context.Context, id, version int64, reason string) 
 // Decide records the decision on a submitted inspection if version is
 // still current (store.Tx.DecideInspection: lot result, switching streams,
 // and for rework the linked re-inspection, whose id is in
-// Decision.ReinspectionID). Requires qms.CanApprove. Returns not found,
-// invalid or conflict.
-func (s *Service) Decide(ctx context.Context, id, version int64, d inspection.Decision) (*inspection.Inspection, error) {
+// Decision.ReinspectionID). A decision on a first article inspection is
+// electronically signed by the quality manager in the same transaction
+// (store.Tx.SignFAIDecision; meaning approved for an approval, reviewed
+// for a rejection), who enters their password again: a wrong one is an
+// invalid error on the field "password", counts toward sign-in throttling
+// and writes nothing; other inspections ignore password. Requires
+// qms.CanApprove. Returns not found, forbidden, invalid, too many
+// (throttled) or conflict.
+func (s *Service) Decide(ctx context.Context, id, version int64, d inspection.Decision, password string) (*inspection.Inspection, error) {
 	a := actor(ctx)
-	var out *inspection.Inspection
-	err := s.Store.Update(ctx, func(tx *store.Tx) error {
-		if _, err := visibleInspection(tx, a, id); err != nil {
-			return err
+	var in *inspection.Inspection
+	err := s.Store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		in, err = visibleInspection(tx, a, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !qms.CanApprove(a) {
+		return nil, forbidden("decide on inspections: a quality manager does")
+	}
+	signed := in.Kind == inspection.KindFirstArticle
+	if signed {
+		if err := ncrops.Reauthenticate(ctx, s.Auth, password); err != nil {
+			return nil, err
 		}
-		if !qms.CanApprove(a) {
-			return forbidden("decide on inspections: a quality manager does")
+	}
+	var out *inspection.Inspection
+	err = s.Store.Update(ctx, func(tx *store.Tx) error {
+		if signed {
+			meaning := esign.MeaningReviewed
+			if d.Kind.Accepts() {
+				meaning = esign.MeaningApproved
+			}
+			sig, err := tx.SignFAIDecision(id, d, meaning, d.Reason)
+			if err != nil {
+				return err
+			}
+			d.SignatureID = &sig.ID
 		}
 		var err error
 		out, err = tx.DecideInspection(id, version, d)
+		return err
+	})
+	return out, err
+}
+
+// Signatures returns the electronic signatures of an inspection the actor
+// may see (a first article decision) with whether each still matches the
+// inspection. Returns not found.
+func (s *Service) Signatures(ctx context.Context, id int64) ([]esign.Check, error) {
+	a := actor(ctx)
+	var out []esign.Check
+	err := s.Store.View(ctx, func(tx *store.Tx) error {
+		if _, err := visibleInspection(tx, a, id); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.CheckSignatures("inspection", id)
 		return err
 	})
 	return out, err

@@ -158,7 +158,8 @@ func (u *UI) inspectionDecide(w http.ResponseWriter, r *http.Request, a qms.Acto
 		return err
 	}
 	f := decideForm{Kind: r.PostForm.Get("kind"), Reason: r.PostForm.Get("reason"), Conditions: r.PostForm.Get("conditions")}
-	in, err := u.insp().Decide(r.Context(), id, postedVersion(r), inspection.Decision{Kind: inspection.DecisionKind(f.Kind), Reason: f.Reason, Conditions: f.Conditions})
+	in, err := u.insp().Decide(r.Context(), id, postedVersion(r), inspection.Decision{Kind: inspection.DecisionKind(f.Kind), Reason: f.Reason, Conditions: f.Conditions},
+		r.PostForm.Get("password"))
 	if err != nil {
 		return u.actionFailedOn(w, r, a, id, err, f)
 	}

@@ -73,7 +73,9 @@ func (u *UI) registerInspections(mux router) {
 }
 
 // insp returns the inspection operations over the UI's store.
-func (u *UI) insp() *inspectionops.Service { return &inspectionops.Service{Store: u.account.Store} }
+func (u *UI) insp() *inspectionops.Service {
+	return &inspectionops.Service{Store: u.account.Store, Auth: u.auth}
+}
 
 func productPath(id int64) string    { return "/products/" + strconv.FormatInt(id, 10) }
 func specPath(id int64) string       { return "/specs/" + strconv.FormatInt(id, 10) }

@@ -25,6 +25,7 @@ import (
 	"qms/internal/server"
 	"qms/internal/store"
 	"qms/internal/store/storetest"
+	"qms/internal/supplierops/opstest"
 )
 
 // inspWeb is the web app (and the API, which the recording page uses)
@@ -98,7 +99,7 @@ var inspectionRoutes = []webAccess{
 	{"GET", "/specs/{SB}", nil, statuses(internalWeb, 200), `id="char-table"`},
 	{"POST", "/specs/{fresh-draftB}", url.Values{"title": {"by {who}"}, "rows": {"1"}, "c.0.no": {"1"}, "c.0.kind": {"dimensional"}, "c.0.name": {"Length"},
 		"c.0.nominal": {"120"}, "c.0.plus": {"0.5"}, "c.0.minus": {"0.5"}, "c.0.unit": {"mm"}, "version": {"{v:fresh}"}}, statuses(editorsWeb, 303), ""},
-	{"POST", "/specs/{fresh-draftB}/release", url.Values{"reason": {"ok"}, "version": {"{v:fresh}"}}, statuses(approveWeb, 303), ""},
+	{"POST", "/specs/{fresh-draftB}/release", url.Values{"reason": {"ok"}, "version": {"{v:fresh}"}, "password": {opstest.Password}}, statuses(approveWeb, 303), ""},
 	{"POST", "/specs/{fresh-draftB}/void", url.Values{"reason": {"wrong"}, "version": {"{v:fresh}"}}, statuses(editorsWeb, 303), ""},
 	{"GET", "/plans/{PlanB}", nil, statuses(internalWeb, 200), `id="plan-form"`},
 	{"POST", "/plans/{fresh-planB}", url.Values{"standard": {"iso2859-1"}, "level": {"I"}, "class.major": {"1.0"}, "stage.pre_shipment": {"1"},
@@ -406,7 +407,10 @@ func TestInspectionFAIPages(t *testing.T) {
 		insp.post("/inspections/"+id+"/submit", url.Values{"version": {version()}}).redirectsTo(t, "/inspections/"+id)
 		insp.post("/inspections/"+id+"/decide", url.Values{"kind": {"approve"}, "version": {version()}}).must(t, 403)
 		qm.get("/inspections/"+id).must(t, 200, `value="approve"`, `value="approve_conditional"`)
-		qm.post("/inspections/"+id+"/decide", url.Values{"kind": {"approve"}, "version": {version()}}).redirectsTo(t, "/inspections/"+id)
-		qm.get("/inspections/"+id).must(t, 200, "Decision: Approved")
+		qm.get("/inspections/"+id).must(t, 200, `name="password"`, "Sign and record decision")
+		qm.post("/inspections/"+id+"/decide", url.Values{"kind": {"approve"}, "version": {version()}, "password": {"not my password"}}).
+			must(t, 400, "the password is not correct")
+		qm.post("/inspections/"+id+"/decide", url.Values{"kind": {"approve"}, "version": {version()}, "password": {opstest.Password}}).redirectsTo(t, "/inspections/"+id)
+		qm.get("/inspections/"+id).must(t, 200, "Decision: Approved", "data-signature=", "First article approval", "matches the record")
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"qms/internal/esign"
 	"qms/internal/inspection"
 	"qms/internal/qms"
 	"qms/internal/sampling"
@@ -142,6 +143,8 @@ type specPage struct {
 	Version    int64
 	Errors     map[string]string
 	Problem    string
+	// Signatures are the revision's electronic signatures (its release).
+	Signatures []esign.Check
 }
 
 // specHeader is the spec's own fields as typed.
@@ -168,6 +171,9 @@ func (u *UI) specPageOf(r *http.Request, a qms.Actor, id int64) (*specPage, erro
 		Header: specHeader{Title: s.Title, DrawingRef: s.DrawingRef, GoldenSampleRef: s.GoldenSampleRef, Notes: s.Notes}}
 	for i, c := range s.Characteristics {
 		p.Rows = append(p.Rows, charRowOf(i, c))
+	}
+	if p.Signatures, err = u.insp().SpecSignatures(ctx, id); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -265,11 +271,11 @@ func (u *UI) specRelease(w http.ResponseWriter, r *http.Request, a qms.Actor) er
 	if err != nil {
 		return err
 	}
-	s, err := u.insp().ReleaseSpec(r.Context(), id, postedVersion(r), inspection.Release{Reason: r.PostForm.Get("reason")})
+	s, err := u.insp().ReleaseSpec(r.Context(), id, postedVersion(r), inspection.Release{Reason: r.PostForm.Get("reason")}, r.PostForm.Get("password"))
 	if err != nil {
 		return u.actionFailed(w, r, specPath(id), err)
 	}
-	u.redirect(w, r, specPath(id), "success", fmt.Sprintf("Revision %d is released: inspections are planned against it from now on.", s.Revision))
+	u.redirect(w, r, specPath(id), "success", fmt.Sprintf("Revision %d is released and signed: inspections are planned against it from now on.", s.Revision))
 	return nil
 }
 
