@@ -63,14 +63,25 @@ type capaDetailOutput struct{ Body CAPADetail }
 type listCAPAsInput struct {
 	Status     string `query:"status" enum:"open,verifying,closed,cancelled"`
 	Active     bool   `query:"active" doc:"Only open or verifying CAPAs."`
+	Overdue    bool   `query:"overdue" doc:"Only active CAPAs with a stage past its due date."`
 	Kind       string `query:"kind" enum:"internal,supplier" doc:"supplier: supplier corrective action requests."`
 	SupplierID int64  `query:"supplier_id" minimum:"1"`
-	NCRID      int64  `query:"ncr_id" minimum:"1" doc:"CAPAs answering this NCR (internal staff only)."`
+	OwnerID    int64  `query:"owner_id" minimum:"1" doc:"The buyer's person responsible (internal staff only)."`
 	PageParams
 }
 
-// CAPARow is a CAPA of a list with its ageing (capaops.Row).
-type CAPARow struct{ capaops.Row }
+// CAPARow is a CAPA of the list (stages with due dates and states, no
+// report) with its ageing on today.
+type CAPARow struct {
+	capa.CAPA
+	Supplier     string       `json:"supplier,omitempty" doc:"The supplier's name."`
+	AgeDays      int          `json:"age_days" doc:"Days open (until closed or cancelled)."`
+	CurrentStage capa.Stage   `json:"current_stage" doc:"The first stage not yet accepted."`
+	CurrentDue   qms.Date     `json:"current_due,omitzero"`
+	StageDays    int          `json:"stage_days" doc:"Days in the current stage, while active."`
+	Overdue      []capa.Stage `json:"overdue" doc:"Stages past their due date, while active."`
+	DaysOverdue  int          `json:"days_overdue" doc:"How many days the most overdue stage is late."`
+}
 
 type listCAPAsOutput struct{ Body Page[CAPARow] }
 
@@ -267,7 +278,8 @@ func (a *API) registerCAPAs() {
 	created := func(o huma.Operation) huma.Operation { o.DefaultStatus = http.StatusCreated; return o }
 	nf, cf := http.StatusNotFound, http.StatusConflict
 	Handle(a, op("list-capas", "GET", "/capas", "List CAPAs with ageing",
-		"Newest first, filtered and paged, each with its age in days, current stage, overdue stages and days overdue. A supplier's user gets its own supplier's requests only."), a.listCAPAs)
+		"The longest open first, filtered and paged, each with its stages (due dates and states), age in days, current stage and the days in it, "+
+			"overdue stages and days overdue. A supplier's user gets its own supplier's requests only. The CAPAs answering an NCR are listed on the NCR."), a.listCAPAs)
 	Handle(a, created(op("open-capa", "POST", "/capas", "Open a CAPA or supplier request",
 		"Admins, quality managers and inspectors. The stages are due from the opening date by the CAPA settings; reminders follow.")), a.openCAPA)
 	Handle(a, op("get-capa", "GET", "/capas/{id}", "Get a CAPA",
@@ -322,20 +334,25 @@ func (a *API) relaxRequired(name string, keep ...string) {
 func capaLocation(id int64) string { return Prefix + "/capas/" + strconv.FormatInt(id, 10) }
 
 func (a *API) listCAPAs(ctx context.Context, in *listCAPAsInput) (*listCAPAsOutput, error) {
-	before, err := in.After()
+	offset, err := in.After()
 	if err != nil {
 		return nil, err
 	}
-	rows, next, err := a.capas().List(ctx, store.CAPAFilter{Status: capa.Status(in.Status), Active: in.Active, Kind: capa.Kind(in.Kind),
-		SupplierID: in.SupplierID, NCRID: in.NCRID, Before: before, Limit: in.PageLimit()})
+	f := store.CAPAAgeFilter{Status: capa.Status(in.Status), Active: in.Active, Overdue: in.Overdue, Kind: capa.Kind(in.Kind),
+		SupplierID: in.SupplierID, OwnerID: in.OwnerID, Offset: int(offset), Limit: in.PageLimit()}
+	if in.OwnerID != 0 && !qms.CanViewInternal(Actor(ctx)) {
+		return nil, qms.Errorf(qms.KindForbidden, "your role may not filter by the buyer's owner")
+	}
+	page, err := a.capas().ListAgeing(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]CAPARow, len(rows))
-	for i := range rows {
-		out[i] = CAPARow{rows[i]}
+	out := make([]CAPARow, len(page.Items))
+	for i, it := range page.Items {
+		out[i] = CAPARow{CAPA: it.CAPA, Supplier: it.Supplier, AgeDays: it.AgeDays, CurrentStage: it.Current, CurrentDue: it.CurrentDue,
+			StageDays: it.StageDays, Overdue: nonNil(it.Overdue), DaysOverdue: it.OverdueDays}
 	}
-	return &listCAPAsOutput{Body: NewPage(out, next)}, nil
+	return &listCAPAsOutput{Body: NewPage(out, int64(page.Next))}, nil
 }
 
 // ownerName returns the name of the internal user who owns a CAPA.
