@@ -437,3 +437,31 @@ func TestRegisteredJobsRun(t *testing.T) {
 		}
 	})
 }
+
+// TestCAPAWithOpenActions: a CAPA whose containment action is still open
+// does not move to verification (and so cannot close); nothing is
+// written.
+func TestCAPAWithOpenActions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		w := capatest.Build(t, st)
+		qm := w.As(qms.RoleQualityManager)
+		c := w.SCAR(t, w.PA, w.NCR(t, w.PA).ID)
+		r := capatest.Report(c.OpenedOn)
+		r.D3.Actions = append(r.D3.Actions, capa.InterimAction{Description: "Recall stock from the Rotterdam DC", Owner: "Logistics", DueOn: c.OpenedOn.AddDate(0, 0, 5)})
+		if _, err := w.CAPAs.SetCriterion(qm, c.ID, c.Version, capa.Criterion{MaxDefective: 1, PerUnits: 1000, Inspections: 2}, ""); err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range []capa.Content{&r.D0, &r.D1, &r.D2} {
+			w.Answer(t, qm, c.ID, x)
+		}
+		for _, x := range []capa.Content{&r.D3, &r.D4, &r.D5, &r.D6, &r.D7} {
+			w.Answer(t, w.SupplierA(), c.ID, x)
+		}
+		events := w.AuditCount(t)
+		_, err := w.CAPAs.Move(qm, c.ID, w.GetCAPA(t, c.ID).Version, capa.MoveVerify, "")
+		capatest.WantKind(t, "verify with an open containment action", err, qms.KindConflict)
+		if !strings.Contains(err.Error(), "Rotterdam") || w.AuditCount(t) != events {
+			t.Errorf("%v; %d audit events written", err, w.AuditCount(t)-events)
+		}
+	})
+}
