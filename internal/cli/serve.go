@@ -72,6 +72,9 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 		if err := demo.LoadInspections(ctx, st, files, env.Stdout); err != nil {
 			return fmt.Errorf("load demo inspections: %w", err)
 		}
+		if err := demo.LoadNCRs(ctx, st, files, env.Stdout); err != nil {
+			return fmt.Errorf("load demo NCRs and CAPAs: %w", err)
+		}
 	}
 	if n, err := st.CountUsers(ctx); err == nil && n == 0 {
 		log.Warn("no users yet: create the first administrator with `qms user create --email you@example.com --name \"Your Name\" --role admin`, or start with --demo")
