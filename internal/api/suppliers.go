@@ -387,6 +387,7 @@ func (a *API) registerSuppliers() {
 	createO.DefaultStatus = http.StatusCreated
 	Handle(a, createO, a.createOverride)
 	Handle(a, op("void-override", "POST", "/overrides/{id}/void", "End an override early", "Quality managers and admins, with a reason.", nf, cf), a.voidOverride)
+	a.registerScorecards()
 
 	sitesTags := []string{"Sites"}
 	sop := func(id, method, path, summary, desc string, errs ...int) huma.Operation {
