@@ -86,6 +86,9 @@ func (a *API) routes() {
 	a.registerInspections()
 	a.registerInspectionReports()
 	a.registerLotResults()
+	a.registerDocuments()
+	a.registerProcesses()
+	a.registerRisks()
 	a.registerNCRs()
 }
 
