@@ -11,9 +11,9 @@ const (
 	OpRemove Op = "remove"
 )
 
-// Line is one line of a diff: unchanged, added in the newer text or
+// DiffLine is one line of a diff: unchanged, added in the newer text or
 // removed from the older one, with its line numbers (0 when absent).
-type Line struct {
+type DiffLine struct {
 	Op   Op     `json:"op"`
 	Old  int    `json:"old,omitempty"`
 	New  int    `json:"new,omitempty"`
@@ -28,7 +28,7 @@ const maxDiffCells = 4_000_000
 // Diff compares two texts line by line (longest common subsequence) and
 // returns every line of both in reading order: what stayed, what was
 // removed from a and what was added in b.
-func Diff(a, b string) []Line {
+func Diff(a, b string) []DiffLine {
 	al, bl := splitLines(a), splitLines(b)
 	// Common start and end need no table.
 	pre := 0
@@ -39,27 +39,27 @@ func Diff(a, b string) []Line {
 	for suf < len(al)-pre && suf < len(bl)-pre && al[len(al)-1-suf] == bl[len(bl)-1-suf] {
 		suf++
 	}
-	var out []Line
+	var out []DiffLine
 	for i := 0; i < pre; i++ {
-		out = append(out, Line{OpSame, i + 1, i + 1, al[i]})
+		out = append(out, DiffLine{OpSame, i + 1, i + 1, al[i]})
 	}
 	am, bm := al[pre:len(al)-suf], bl[pre:len(bl)-suf]
 	out = append(out, lcs(am, bm, pre)...)
 	for i := 0; i < suf; i++ {
 		oi, ni := len(al)-suf+i, len(bl)-suf+i
-		out = append(out, Line{OpSame, oi + 1, ni + 1, al[oi]})
+		out = append(out, DiffLine{OpSame, oi + 1, ni + 1, al[oi]})
 	}
 	return out
 }
 
-func lcs(a, b []string, offset int) []Line {
-	var out []Line
+func lcs(a, b []string, offset int) []DiffLine {
+	var out []DiffLine
 	if len(a)*len(b) > maxDiffCells {
 		for i, s := range a {
-			out = append(out, Line{Op: OpRemove, Old: offset + i + 1, Text: s})
+			out = append(out, DiffLine{Op: OpRemove, Old: offset + i + 1, Text: s})
 		}
 		for j, s := range b {
-			out = append(out, Line{Op: OpAdd, New: offset + j + 1, Text: s})
+			out = append(out, DiffLine{Op: OpAdd, New: offset + j + 1, Text: s})
 		}
 		return out
 	}
@@ -79,21 +79,21 @@ func lcs(a, b []string, offset int) []Line {
 	for i < len(a) && j < len(b) {
 		switch {
 		case a[i] == b[j]:
-			out = append(out, Line{OpSame, offset + i + 1, offset + j + 1, a[i]})
+			out = append(out, DiffLine{OpSame, offset + i + 1, offset + j + 1, a[i]})
 			i, j = i+1, j+1
 		case n[(i+1)*w+j] >= n[i*w+j+1]:
-			out = append(out, Line{Op: OpRemove, Old: offset + i + 1, Text: a[i]})
+			out = append(out, DiffLine{Op: OpRemove, Old: offset + i + 1, Text: a[i]})
 			i++
 		default:
-			out = append(out, Line{Op: OpAdd, New: offset + j + 1, Text: b[j]})
+			out = append(out, DiffLine{Op: OpAdd, New: offset + j + 1, Text: b[j]})
 			j++
 		}
 	}
 	for ; i < len(a); i++ {
-		out = append(out, Line{Op: OpRemove, Old: offset + i + 1, Text: a[i]})
+		out = append(out, DiffLine{Op: OpRemove, Old: offset + i + 1, Text: a[i]})
 	}
 	for ; j < len(b); j++ {
-		out = append(out, Line{Op: OpAdd, New: offset + j + 1, Text: b[j]})
+		out = append(out, DiffLine{Op: OpAdd, New: offset + j + 1, Text: b[j]})
 	}
 	return out
 }
@@ -107,7 +107,7 @@ func splitLines(s string) []string {
 }
 
 // Changes counts the added and removed lines of a diff.
-func Changes(d []Line) (added, removed int) {
+func Changes(d []DiffLine) (added, removed int) {
 	for _, l := range d {
 		switch l.Op {
 		case OpAdd:

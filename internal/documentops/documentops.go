@@ -322,7 +322,7 @@ func (s *Service) PeriodicReview(ctx context.Context, docID, version int64, note
 
 // Diff compares the Markdown text of two revisions of the same document.
 // Returns forbidden, invalid or not found.
-func (s *Service) Diff(ctx context.Context, fromID, toID int64) (from, to *document.Revision, lines []document.Line, err error) {
+func (s *Service) Diff(ctx context.Context, fromID, toID int64) (from, to *document.Revision, lines []document.DiffLine, err error) {
 	err = s.view(ctx, func(tx *store.Tx) error {
 		if from, err = tx.Revision(fromID); err != nil {
 			return err
@@ -453,13 +453,13 @@ func (s *Service) UpdateRisk(ctx context.Context, r *process.Risk, version int64
 }
 
 // AddRiskAction adds an action to a risk (quality managers).
-func (s *Service) AddRiskAction(ctx context.Context, a *process.Action) error {
+func (s *Service) AddRiskAction(ctx context.Context, a *process.RiskAction) error {
 	return s.update(ctx, func(tx *store.Tx) error { return tx.AddRiskAction(a) })
 }
 
 // CompleteRiskAction marks an action done (its owner or a quality manager).
-func (s *Service) CompleteRiskAction(ctx context.Context, id int64, note string) (*process.Action, error) {
-	var a *process.Action
+func (s *Service) CompleteRiskAction(ctx context.Context, id int64, note string) (*process.RiskAction, error) {
+	var a *process.RiskAction
 	err := s.update(ctx, func(tx *store.Tx) (err error) {
 		a, err = tx.CompleteRiskAction(id, note)
 		return err

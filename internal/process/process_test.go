@@ -48,7 +48,7 @@ func TestProcessValidate(t *testing.T) {
 }
 
 func TestActionOverdue(t *testing.T) {
-	a := Action{Description: "x", OwnerID: 1, DueOn: qms.NewDate(2026, 1, 31)}
+	a := RiskAction{Description: "x", OwnerID: 1, DueOn: qms.NewDate(2026, 1, 31)}
 	if err := a.Validate(); err != nil || a.Status != ActionOpen {
 		t.Fatal(err)
 	}

@@ -50,27 +50,27 @@ const (
 
 // Risk is an entry of the register of risks and opportunities.
 type Risk struct {
-	ID           int64      `json:"id"`
-	Kind         Kind       `json:"kind"`
-	Title        string     `json:"title"`
-	Description  string     `json:"description,omitempty"`
-	ProcessID    *int64     `json:"process_id,omitempty"`
-	ProcessName  string     `json:"process_name,omitempty"`
-	SupplierID   *int64     `json:"supplier_id,omitempty"`
-	SupplierName string     `json:"supplier_name,omitempty"`
-	Likelihood   int        `json:"likelihood"` // 1 rare ... 5 almost certain
-	Severity     int        `json:"severity"`   // 1 negligible ... 5 critical (for an opportunity: benefit)
-	Score        int        `json:"score"`
-	Level        Level      `json:"level"`
-	Treatment    string     `json:"treatment,omitempty"`
-	OwnerID      int64      `json:"owner_id"`
-	OwnerName    string     `json:"owner_name"`
-	ReviewOn     qms.Date   `json:"review_on"` // the next review
-	Status       RiskStatus `json:"status"`
-	Actions      []Action   `json:"actions"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
-	Version      int64      `json:"version"`
+	ID           int64        `json:"id"`
+	Kind         Kind         `json:"kind"`
+	Title        string       `json:"title"`
+	Description  string       `json:"description,omitempty"`
+	ProcessID    *int64       `json:"process_id,omitempty"`
+	ProcessName  string       `json:"process_name,omitempty"`
+	SupplierID   *int64       `json:"supplier_id,omitempty"`
+	SupplierName string       `json:"supplier_name,omitempty"`
+	Likelihood   int          `json:"likelihood"` // 1 rare ... 5 almost certain
+	Severity     int          `json:"severity"`   // 1 negligible ... 5 critical (for an opportunity: benefit)
+	Score        int          `json:"score"`
+	Level        Level        `json:"level"`
+	Treatment    string       `json:"treatment,omitempty"`
+	OwnerID      int64        `json:"owner_id"`
+	OwnerName    string       `json:"owner_name"`
+	ReviewOn     qms.Date     `json:"review_on"` // the next review
+	Status       RiskStatus   `json:"status"`
+	Actions      []RiskAction `json:"actions"`
+	CreatedAt    time.Time    `json:"created_at"`
+	UpdatedAt    time.Time    `json:"updated_at"`
+	Version      int64        `json:"version"`
 }
 
 // Validate checks a risk, trims its fields and computes its score.
@@ -127,8 +127,8 @@ const (
 	ActionDone ActionStatus = "done"
 )
 
-// Action is an action that treats a risk, with an owner and a due date.
-type Action struct {
+// RiskAction is an action that treats a risk, with an owner and a due date.
+type RiskAction struct {
 	ID          int64        `json:"id"`
 	RiskID      int64        `json:"risk_id"`
 	Description string       `json:"description"`
@@ -142,7 +142,7 @@ type Action struct {
 }
 
 // Validate checks an action and trims its text.
-func (a *Action) Validate() error {
+func (a *RiskAction) Validate() error {
 	p := qms.Problems{}
 	a.Description = strings.TrimSpace(a.Description)
 	multiline(p, "description", a.Description, MaxTextLen)
@@ -162,4 +162,6 @@ func (a *Action) Validate() error {
 }
 
 // Overdue reports whether the action is open after its due date.
-func (a *Action) Overdue(today qms.Date) bool { return a.Status == ActionOpen && a.DueOn.Before(today) }
+func (a *RiskAction) Overdue(today qms.Date) bool {
+	return a.Status == ActionOpen && a.DueOn.Before(today)
+}

@@ -280,7 +280,7 @@ func TestRiskRegister(t *testing.T) {
 		if r.Score != 20 || r.Level != process.LevelSevere || r.ProcessName != "Purchasing" {
 			t.Errorf("risk: %+v", r)
 		}
-		a := process.Action{RiskID: r.ID, Description: "Qualify a second PCB supplier", OwnerID: insp.ID, DueOn: today.AddDate(0, 2, 0)}
+		a := process.RiskAction{RiskID: r.ID, Description: "Qualify a second PCB supplier", OwnerID: insp.ID, DueOn: today.AddDate(0, 2, 0)}
 		update(t, s, ctx, func(tx *store.Tx) error { return tx.AddRiskAction(&a) })
 		update(t, s, actorCtx(insp), func(tx *store.Tx) error {
 			_, err := tx.CompleteRiskAction(a.ID, "second supplier approved")

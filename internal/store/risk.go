@@ -29,13 +29,13 @@ func scanRisk(sc scanner, r *process.Risk) error {
 		return err
 	}
 	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
-	r.Actions = []process.Action{}
+	r.Actions = []process.RiskAction{}
 	return nil
 }
 
 const riskActionColumns = `id, risk_id, description, owner_id, owner_name, due_on, status, done_at, created_at, version`
 
-func scanRiskAction(sc scanner, a *process.Action) error {
+func scanRiskAction(sc scanner, a *process.RiskAction) error {
 	if err := sc.Scan(&a.ID, &a.RiskID, &a.Description, &a.OwnerID, &a.OwnerName, dateDest{&a.DueOn}, &a.Status, &a.DoneAt, &a.CreatedAt,
 		&a.Version); err != nil {
 		return err
@@ -172,7 +172,7 @@ func (tx *Tx) UpdateRisk(r *process.Risk, expected int64, reason string) error {
 
 // AddRiskAction adds an action to a risk. Returns forbidden, invalid or
 // not found.
-func (tx *Tx) AddRiskAction(a *process.Action) error {
+func (tx *Tx) AddRiskAction(a *process.RiskAction) error {
 	if err := canManageRegister(tx.Actor); err != nil {
 		return err
 	}
@@ -197,8 +197,8 @@ func (tx *Tx) AddRiskAction(a *process.Action) error {
 
 // CompleteRiskAction marks an open action done: by its owner or a quality
 // manager. Returns forbidden, not found or conflict.
-func (tx *Tx) CompleteRiskAction(id int64, note string) (*process.Action, error) {
-	var a process.Action
+func (tx *Tx) CompleteRiskAction(id int64, note string) (*process.RiskAction, error) {
+	var a process.RiskAction
 	if err := scanRiskAction(tx.QueryRow("SELECT "+riskActionColumns+" FROM risk_actions WHERE id = ?", id), &a); err != nil {
 		return nil, mapError(err, "action")
 	}

@@ -442,7 +442,7 @@ type documentDiffPage struct {
 	layout
 	Doc      *document.Document
 	From, To *document.Revision
-	Lines    []document.Line
+	Lines    []document.DiffLine
 	Added    int
 	Removed  int
 }

@@ -51,7 +51,7 @@ func documentSamplePages() []page {
 	tbl := ackTable{Acks: acks, Today: today, Back: "/documents", Self: 1}
 	risk := &process.Risk{ID: 1, Kind: process.KindRisk, Title: "Single source <script>", ProcessID: &pid, ProcessName: "Purchasing",
 		SupplierName: "宁波 <b>", Likelihood: 4, Severity: 5, Score: 20, Level: process.LevelSevere, OwnerID: 1, OwnerName: "Ada", ReviewOn: today,
-		Status: process.RiskOpen, Actions: []process.Action{{ID: 1, RiskID: 1, Description: "Second source <i>", OwnerName: "Ivo", DueOn: today.AddDate(0, 0, -1),
+		Status: process.RiskOpen, Actions: []process.RiskAction{{ID: 1, RiskID: 1, Description: "Second source <i>", OwnerName: "Ivo", DueOn: today.AddDate(0, 0, -1),
 			Status: process.ActionOpen}}}
 	proc := &process.Process{ID: 4, Name: "Purchasing <b>", Purpose: "Buy", OwnerID: 1, OwnerName: "Ada", Inputs: "needs", Outputs: "POs", KPIs: "OTD"}
 	return []page{

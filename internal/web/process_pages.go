@@ -305,7 +305,7 @@ func (u *UI) riskActionAdd(w http.ResponseWriter, r *http.Request, a qms.Actor) 
 		return err
 	}
 	pr := qms.Problems{}
-	act := process.Action{RiskID: id, Description: r.Form.Get("description"), DueOn: formDate(r, pr, "due_on")}
+	act := process.RiskAction{RiskID: id, Description: r.Form.Get("description"), DueOn: formDate(r, pr, "due_on")}
 	act.OwnerID, _ = strconv.ParseInt(r.Form.Get("owner_id"), 10, 64)
 	err = pr.Err()
 	if err == nil {
