@@ -24,6 +24,13 @@ func (a *API) WithFonts(f *report.Fonts) *API {
 	return a
 }
 
+// WithReportClient sets the client or company name printed on inspection
+// reports (the report-client setting) and returns a.
+func (a *API) WithReportClient(name string) *API {
+	a.client = name
+	return a
+}
+
 type reportInput struct {
 	ID       int64 `path:"id" minimum:"1" doc:"The id of the inspection."`
 	Download bool  `query:"download" doc:"Ask the browser to save the file (Content-Disposition: attachment)."`
@@ -51,7 +58,7 @@ func (a *API) inspectionReportPDF(ctx context.Context, in *reportInput) (*huma.S
 		}
 	}
 	var buf bytes.Buffer
-	if err := a.results().InspectionReportPDF(ctx, &buf, in.ID, a.files, fonts, "", time.Now().UTC()); err != nil {
+	if err := a.results().InspectionReportPDF(ctx, &buf, in.ID, a.files, fonts, a.client, time.Now().UTC()); err != nil {
 		return nil, err
 	}
 	name := "inspection-report-" + strconv.FormatInt(in.ID, 10) + ".pdf"

@@ -101,8 +101,8 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 		Log:            log,
 		TrustedOrigins: c.TrustedOrigins,
 		Surfaces: []server.Surface{
-			web.New(st, authSvc, log).WithFiles(files).WithFonts(fonts),
-			api.New(st, authSvc, log).WithFiles(files).WithFonts(fonts),
+			web.New(st, authSvc, log).WithFiles(files).WithFonts(fonts).WithReportClient(c.ReportClient),
+			api.New(st, authSvc, log).WithFiles(files).WithFonts(fonts).WithReportClient(c.ReportClient),
 		},
 	})
 	if err != nil {

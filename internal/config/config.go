@@ -29,6 +29,7 @@ type Config struct {
 	ShutdownTimeout time.Duration // how long SIGTERM waits for requests and jobs
 	Workers         int           // background job workers per instance
 	PDFCJKFont      string        // TrueType font for CJK text in PDFs; empty: search known paths
+	ReportClient    string        // client or company name on inspection reports (report.go)
 	Notify          Notify        // e-mail, links and webhooks (notify.go)
 	Files           Files         // file store: upload limit, S3 (blob.go)
 }

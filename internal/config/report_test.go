@@ -46,3 +46,32 @@ func TestPDFCJKFontSetting(t *testing.T) {
 		}
 	}
 }
+
+func TestReportClientSetting(t *testing.T) {
+	if !slices.Contains(Server, "report-client") || !slices.Contains(Report, "report-client") {
+		t.Fatal("report-client is not a server and report setting")
+	}
+	resolve := func(args []string, env map[string]string) (Config, error) {
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		vals := Bind(fs, Report)
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		return Resolve(fs, vals, func(k string) string { return env[k] })
+	}
+	if c, err := resolve(nil, nil); err != nil || c.ReportClient != "" {
+		t.Errorf("default: %q, %v; want none", c.ReportClient, err)
+	}
+	if c, err := resolve(nil, map[string]string{"QMS_REPORT_CLIENT": " Müller Audio GmbH 慕勒音响 "}); err != nil || c.ReportClient != "Müller Audio GmbH 慕勒音响" {
+		t.Errorf("from the environment: %q, %v", c.ReportClient, err)
+	}
+	if c, err := resolve([]string{"--report-client", "Nordic Home AB"}, map[string]string{"QMS_REPORT_CLIENT": "other"}); err != nil || c.ReportClient != "Nordic Home AB" {
+		t.Errorf("flag over environment: %q, %v", c.ReportClient, err)
+	}
+	for _, bad := range []string{"two\nlines", strings.Repeat("x", MaxReportClientLen+1)} {
+		if _, err := resolve(nil, map[string]string{"QMS_REPORT_CLIENT": bad}); err == nil {
+			t.Errorf("%.20q accepted", bad)
+		}
+	}
+}

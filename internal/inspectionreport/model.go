@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"qms/internal/esign"
 	"qms/internal/inspection"
 	"qms/internal/qms"
 	"qms/internal/supplier"
@@ -50,8 +51,13 @@ type Input struct {
 	// Files describes the files the entries' photo references name; a
 	// reference missing here prints as "not available".
 	Files map[int64]FileInfo
-	// Client is the buyer's name printed in the header, if any.
+	// Client is the buyer's (client's or company's) name printed in the
+	// header of every page and first among the report's fields, if any
+	// (the report-client setting).
 	Client string
+	// Signatures are the inspection's electronic signatures (a first
+	// article decision), each checked against the inspection now.
+	Signatures []esign.Check
 	// Generated is when the report is generated (the caller's clock).
 	Generated time.Time
 }
@@ -214,6 +220,7 @@ type Report struct {
 	Number       string // e.g. PSI-000042
 	Title        string // e.g. Pre-shipment inspection report
 	Subtitle     string // kind code, PO and supplier
+	Client       string // the client or company the report is for, if configured
 	Status       string // Draft, Submitted, Decided, Cancelled
 	Draft        bool   // not submitted: the result is the running tally
 	Verdict      string // PASS, FAIL, PENDING, INCOMPLETE
@@ -359,6 +366,7 @@ func Build(in Input) *Report {
 		r.Subtitle += " · PO " + x.Lot.PONumber
 	}
 	r.Subtitle += " · " + in.Supplier.DisplayName()
+	r.Client = in.Client
 
 	switch x.Status {
 	case inspection.StatusPlanned, inspection.StatusInProgress:
@@ -491,7 +499,11 @@ func (b *builder) header() {
 	if in.Product.Market != "" {
 		product += " (" + in.Product.Market + ")"
 	}
-	h := []Field{
+	var h []Field
+	if in.Client != "" {
+		h = append(h, Field{Label: "Client", Value: in.Client})
+	}
+	h = append(h, []Field{
 		{Label: "Report no.", Value: b.r.Number},
 		{Label: "Inspection type", Value: x.Kind.Label()},
 		{Label: "Service date", Value: serviceDate},
@@ -503,12 +515,9 @@ func (b *builder) header() {
 		{Label: "Item / SKU", Value: in.Product.SKU},
 		{Label: "Product", Value: product},
 		{Label: "Spec", Value: spec},
-	}
+	}...)
 	if in.Spec.GoldenSampleRef != "" {
 		h = append(h, Field{Label: "Golden sample", Value: in.Spec.GoldenSampleRef})
-	}
-	if in.Client != "" {
-		h = append(h, Field{Label: "Client", Value: in.Client})
 	}
 	if x.ResubmissionOf != nil {
 		h = append(h, Field{Label: "Re-inspection", Value: fmt.Sprintf("of inspection %d after rework (ignored by the switching rules)", *x.ResubmissionOf), Tone: ToneInfo})
@@ -854,7 +863,23 @@ func (b *builder) decision() {
 	if n := b.in.Inspection.NCRID; n != nil {
 		f = append(f, Field{Label: "NCR", Value: fmt.Sprintf("NCR %d", *n)})
 	}
+	for _, c := range b.in.Signatures {
+		f = append(f, signatureField(c))
+	}
 	b.r.Decision = f
+}
+
+// signatureField is an electronic signature's manifestation: meaning,
+// signer, role, time, what was signed and its digest, and whether the
+// record still matches it.
+func signatureField(c esign.Check) Field {
+	s := c.Signature
+	v := fmt.Sprintf("%s by %s (%s), %s — %s, SHA-256 %.16s… — ", s.Meaning.Label(), s.SignerName, strings.ToLower(s.SignerRole.Label()),
+		stamp(s.SignedAt), s.RecordType.Label(), s.ContentHash)
+	if c.Matches {
+		return Field{Label: "Electronic signature", Value: v + "matches the record", Tone: TonePass}
+	}
+	return Field{Label: "Electronic signature", Value: v + "no longer matches: the record changed after signing", Tone: ToneFail}
 }
 
 func (b *builder) signatures() {
@@ -877,6 +902,14 @@ func (b *builder) signatures() {
 	if d := x.Decision; d != nil {
 		qm.Name, qm.Date = d.By, stamp(d.At)
 		qm.Meaning = "Decided electronically: " + d.Kind.Label()
+		for _, c := range b.in.Signatures {
+			if d.SignatureID != nil && c.Signature.ID == *d.SignatureID {
+				qm.Meaning = fmt.Sprintf("Signed electronically (%s): %s", strings.ToLower(c.Signature.Meaning.Label()), d.Kind.Label())
+				if !c.Matches {
+					qm.Meaning += " — the signature no longer matches the record"
+				}
+			}
+		}
 	}
 	b.r.Signatures = []Signature{insp, factory, qm}
 }

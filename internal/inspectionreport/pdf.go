@@ -50,9 +50,13 @@ func WritePDF(w io.Writer, r *Report, fonts *report.Fonts, photos map[int64][]by
 	if r.Draft {
 		watermark = strings.ToUpper(r.Status)
 	}
+	title := r.Title
+	if r.Client != "" {
+		title += " for " + r.Client
+	}
 	d := report.New(report.Options{
 		Fonts:     fonts,
-		Title:     r.Title,
+		Title:     title,
 		Subtitle:  r.Subtitle,
 		Number:    r.Number,
 		Status:    report.Badge{Text: r.Verdict, Tone: tone(r.VerdictTone)},

@@ -38,7 +38,7 @@ func (s *Service) reportInput(ctx context.Context, id int64, client string, now 
 		return inspectionreport.Input{}, err
 	}
 	in := inspectionreport.Input{Inspection: v.Inspection, Spec: v.Spec, Product: v.Product, Supplier: v.Supplier, Site: v.Site,
-		Result: v.ReportedResult(), Amendments: v.Amendments, Files: map[int64]inspectionreport.FileInfo{}, Client: client, Generated: now}
+		Result: v.ReportedResult(), Amendments: v.Amendments, Files: map[int64]inspectionreport.FileInfo{}, Client: client, Generated: now, Signatures: v.Signatures}
 	for _, f := range v.Photos {
 		if f.VoidedAt != nil {
 			continue

@@ -26,6 +26,13 @@ func (u *UI) WithFonts(f *report.Fonts) *UI {
 	return u
 }
 
+// WithReportClient sets the client or company name printed on inspection
+// reports (the report-client setting) and returns u.
+func (u *UI) WithReportClient(name string) *UI {
+	u.client = name
+	return u
+}
+
 // registerResults adds the routes of the inspection report, the rejection
 // rates page and its panel for the supplier and product pages.
 func (u *UI) registerResults(mux router) {
@@ -52,7 +59,7 @@ func (u *UI) inspectionReport(w http.ResponseWriter, r *http.Request, _ qms.Acto
 	if err != nil {
 		return err
 	}
-	rep, err := u.results().InspectionReport(r.Context(), id, "", time.Now().UTC())
+	rep, err := u.results().InspectionReport(r.Context(), id, u.client, time.Now().UTC())
 	if err != nil {
 		return err
 	}
@@ -74,7 +81,7 @@ func (u *UI) inspectionReportPDF(w http.ResponseWriter, r *http.Request, _ qms.A
 		}
 	}
 	var buf bytes.Buffer
-	if err := u.results().InspectionReportPDF(r.Context(), &buf, id, u.files, fonts, "", time.Now().UTC()); err != nil {
+	if err := u.results().InspectionReportPDF(r.Context(), &buf, id, u.files, fonts, u.client, time.Now().UTC()); err != nil {
 		return err
 	}
 	disposition := "inline"

@@ -50,7 +50,7 @@ func inspHandler(t *testing.T, st *store.Store, dir string) http.Handler {
 	files := blob.NewService(st, disk, 0)
 	(&inspectionops.Service{Store: st}).RegisterFiles(files)
 	h, err := server.Handler(server.Options{Store: st, Auth: a, Log: log,
-		Surfaces: []server.Surface{New(st, a, log).WithFiles(files), api.New(st, a, log).WithFiles(files)}})
+		Surfaces: []server.Surface{New(st, a, log).WithFiles(files).WithReportClient("Müller Audio GmbH"), api.New(st, a, log).WithFiles(files)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,5 +412,7 @@ func TestInspectionFAIPages(t *testing.T) {
 			must(t, 400, "the password is not correct")
 		qm.post("/inspections/"+id+"/decide", url.Values{"kind": {"approve"}, "version": {version()}, "password": {opstest.Password}}).redirectsTo(t, "/inspections/"+id)
 		qm.get("/inspections/"+id).must(t, 200, "Decision: Approved", "data-signature=", "First article approval", "matches the record")
+		qm.get("/inspections/"+id+"/report").must(t, 200, `id="report-client">for Müller Audio GmbH`, "Electronic signature", "Approved by", "matches the record",
+			"Signed electronically (approved)")
 	})
 }

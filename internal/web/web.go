@@ -31,6 +31,7 @@ type UI struct {
 	pages   map[string]*template.Template
 	files   *blob.Service // stored files; set with WithFiles (file.go)
 	fonts   *report.Fonts // fonts of PDF reports; set with WithFonts (inspection_report.go)
+	client  string        // client name on inspection reports; set with WithReportClient
 }
 
 // New returns the web interface. It parses the embedded templates and hashes
