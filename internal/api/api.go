@@ -52,6 +52,7 @@ type API struct {
 	huma     huma.API
 	files    *blob.Service // stored files; set with WithFiles (files.go)
 	fonts    *report.Fonts // fonts of PDF reports; set with WithFonts (inspection_reports.go)
+	client   string        // client name on inspection reports; set with WithReportClient
 }
 
 // New returns the API over the given store and authentication service.
@@ -86,9 +87,6 @@ func (a *API) routes() {
 	a.registerInspections()
 	a.registerInspectionReports()
 	a.registerLotResults()
-	a.registerDocuments()
-	a.registerProcesses()
-	a.registerRisks()
 	a.registerNCRs()
 }
 
