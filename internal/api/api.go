@@ -79,6 +79,7 @@ func (a *API) routes() {
 	a.registerAudit()
 	a.registerSuppliers()
 	a.registerCertificates()
+	a.registerSupplierReports()
 	a.registerSampling()
 	a.registerFiles()
 	a.registerNotifications()

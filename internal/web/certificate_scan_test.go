@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"qms/internal/account"
 	"qms/internal/api"
@@ -293,4 +294,13 @@ func pngBytes(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// certificateScanSample is a sample certificate page with scans (one
+// voided) and the upload form, for TestTemplatesRender.
+func certificateScanSample(d *store.CertificateDetail) page {
+	now := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+	files := []store.File{{ID: 5, Name: "证书 <b>.pdf", ContentType: "application/pdf", Size: 340_000, CreatedAt: now},
+		{ID: 6, Name: "page 2.jpg", ContentType: "image/jpeg", Size: 2_100_000, ThumbSHA256: strings.Repeat("a", 64), CreatedAt: now, VoidedAt: &now, VoidReason: "blurred"}}
+	return &certificatePage{layout: layout{Title: "ISO 9001"}, D: d, Scans: scanViews(files), CanAddScan: true}
 }

@@ -38,6 +38,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("GET /sampling/card", u.guard(qms.CanViewInternal, u.samplingCard))
 	u.registerSuppliers(mux)
 	u.registerCertificateScans(mux)
+	u.registerSupplierReports(mux)
 	u.registerFiles(mux)
 	u.registerResults(mux)
 	u.registerNotifications(mux)

@@ -103,6 +103,8 @@ func supplierSamplePages() []page {
 			CanEdit: true, CanApprove: true},
 		&certificatePage{layout: layout{Title: "ISO 9001"}, D: emptyDetail},
 		&certificatePage{layout: layout{Title: "ISO 9001"}, D: certDetail, Portal: true},
+		certificateScanSample(certDetail),
+		supplierReportSample(detail), supplierReportSample(&store.SupplierDetail{Supplier: voided}),
 		&expiringPage{layout: layout{Title: "Expiring"}, Within: "30", Default: 90, Items: []expiringRow{{CertificateView: view, When: daysText(&days)},
 			{CertificateView: rview, When: daysText(&past)}}, Total: 2, Page: 2, PrevURL: "/certificates/expiring", NextURL: "/x", Internal: true},
 		&expiringPage{layout: layout{Title: "Expiring"}, Errors: map[string]string{"within": "bad"}},
