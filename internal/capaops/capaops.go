@@ -148,23 +148,25 @@ func (s *Service) List(ctx context.Context, f store.CAPAFilter) ([]Row, int64, e
 		}
 		f.Kind, f.SupplierID = capa.KindSupplier, *a.SupplierID
 	}
-	var items []capa.CAPA
+	var rows []Row
 	var next int64
 	err := s.Store.View(ctx, func(tx *store.Tx) error {
-		var err error
-		items, next, err = tx.ListCAPAs(f)
-		return err
+		items, n, err := tx.ListCAPAs(f)
+		if err != nil {
+			return err
+		}
+		next, rows = n, make([]Row, 0, len(items))
+		today := qms.DateOf(tx.Now)
+		for i := range items {
+			// The list has no stages: read their states and due dates.
+			if items[i].Stages, err = tx.CAPAStages(items[i].ID); err != nil {
+				return err
+			}
+			rows = append(rows, RowOf(ViewFor(a, &items[i]), today))
+		}
+		return nil
 	})
 	if err != nil {
-		return nil, 0, err
-	}
-	today := qms.DateOf(s.Store.Now())
-	rows := make([]Row, 0, len(items))
-	for i := range items {
-		// The list has no stages: read them for the ageing.
-		rows = append(rows, RowOf(ViewFor(a, &items[i]), today))
-	}
-	if err := s.fillStages(ctx, rows, today); err != nil {
 		return nil, 0, err
 	}
 	return rows, next, nil
@@ -202,26 +204,6 @@ func (s *Service) ListAgeing(ctx context.Context, f store.CAPAAgeFilter) (*store
 		}
 	}
 	return page, nil
-}
-
-// fillStages reads the stage records of listed CAPAs (due dates and
-// states) for their ageing.
-func (s *Service) fillStages(ctx context.Context, rows []Row, today qms.Date) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	return s.Store.View(ctx, func(tx *store.Tx) error {
-		for i := range rows {
-			stages, err := tx.CAPAStages(rows[i].ID)
-			if err != nil {
-				return err
-			}
-			c := rows[i].CAPA
-			c.Stages = stages
-			rows[i] = RowOf(&c, today)
-		}
-		return nil
-	})
 }
 
 // Detail is a CAPA with what its page shows beside it. A supplier user
