@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"slices"
 	"strconv"
@@ -15,70 +14,14 @@ import (
 	"qms/internal/store/storetest"
 )
 
-// fillScale writes, straight into a SQLite database with SQL (benchmark
-// data: not audited, foreign keys not checked on the filling connection),
-// 200 suppliers with 2 sites each, 2,000 products, n decided inspections
-// with one lot result each (the roll-up triggers fire as in production)
-// spread over two years up to now, and perInspection defect entries per
-// inspection.
+// fillScale fills s with 200 suppliers with 2 sites each (ids 1 to 200;
+// sites 2 to 401, supplier k's are 2k and 2k+1), 2,000 products,
+// n decided inspections with a lot result each over two years and
+// perInspection defect entries per inspection (storetest.FillScale).
 func fillScale(b *testing.B, s *store.Store, n, perInspection int) {
 	b.Helper()
-	ctx := context.Background()
-	conn, err := s.DB().Conn(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer conn.Close()
-	exec := func(q string, args ...any) {
-		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
-			b.Fatalf("%v\n%s", err, q)
-		}
-	}
-	exec("PRAGMA foreign_keys = OFF")
-	defer exec("PRAGMA foreign_keys = ON")
-	now := time.Now().UTC()
-	ts := now.Format("2006-01-02 15:04:05")
-	start := qms.DateOf(now).AddDate(-2, 0, 0).String()
-	exec("INSERT INTO product_categories (code, name, created_at, updated_at) VALUES ('scale', 'Scale', ?, ?)", ts, ts)
-	exec(`WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 200)
-		INSERT INTO suppliers (id, name, sort_key, search_text, kind, country, created_at, updated_at)
-		SELECT i, 'Supplier ' || i, 'supplier ' || i, 'supplier ' || i, 'manufacturer', 'CN', ?, ? FROM c`, ts, ts)
-	exec(`WITH RECURSIVE c(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM c WHERE i < 401)
-		INSERT INTO sites (id, supplier_id, name, sort_key, country, created_at, updated_at) SELECT i, i / 2, 'Site ' || i, 'site ' || i, 'CN', ?, ? FROM c`, ts, ts)
-	exec(`WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2000)
-		INSERT INTO products (id, sku, sku_key, name, search_text, category, created_at, updated_at)
-		SELECT i, 'P' || i, 'P' || i, 'Product ' || i, 'product ' || i, 'scale', ?, ? FROM c`, ts, ts)
-	exec(`WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2000)
-		INSERT INTO specs (id, product_id, revision, status, created_at, updated_at) SELECT i, i, 1, 'released', ?, ? FROM c`, ts, ts)
-	const chunk = 100_000
-	for lo := 1; lo <= n; lo += chunk {
-		hi := min(n, lo+chunk-1)
-		exec("BEGIN")
-		// A pseudo-random but reproducible spread: supplier, product, kind,
-		// day and counts from the inspection number.
-		exec(fmt.Sprintf(`WITH RECURSIVE c(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM c WHERE i < %d),
-			r AS (SELECT i, 1 + (i * 7919) %% 200 AS sup, 1 + (i * 104729) %% 2000 AS prod, (i * 31) %% 4 AS k, (i * 613) %% 730 AS d FROM c)
-			INSERT INTO inspections (id, kind, status, product_id, spec_id, supplier_id, site_id, po_number, lot_size, produced, packed,
-				inspector_name, planned_on, units_to_draw, verdict, decision, created_at, updated_at)
-			SELECT i, CASE k WHEN 0 THEN 'incoming' WHEN 1 THEN 'in_process' WHEN 2 THEN 'pre_shipment' ELSE 'container_loading' END,
-				'decided', prod, prod, sup, sup * 2 + i %% 2, 'PO-' || i, 3200, 3200, 3200, 'Inspector', date(?, '+' || d || ' days'), 125,
-				CASE WHEN i %% 12 = 0 THEN 'fail' ELSE 'pass' END, CASE WHEN i %% 12 = 0 THEN 'reject' ELSE 'release' END, ?, ? FROM r`, lo, hi),
-			start, ts, ts)
-		exec(fmt.Sprintf(`INSERT INTO lot_results (inspection_id, source, supplier_id, site_id, product_id, category, kind, inspected_on, lot_size,
-				sample_size, major_defective, minor_defective, major_defects, minor_defects, defective_units, verdict, decision, rejected, resubmitted, created_at)
-			SELECT id, 'internal', supplier_id, site_id, product_id, 'scale', kind, planned_on, 3200, 125, id %% 4, id %% 6, id %% 4 + id %% 2,
-				id %% 6 + id %% 3, id %% 4 + id %% 6, verdict, decision, CASE WHEN verdict = 'fail' THEN 1 ELSE 0 END, CASE WHEN id %% 20 = 0 THEN 1 ELSE 0 END, ?
-			FROM inspections WHERE id BETWEEN %d AND %d`, lo, hi), ts)
-		if perInspection > 0 {
-			exec(fmt.Sprintf(`WITH RECURSIVE e(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM e WHERE j < %d)
-				INSERT INTO inspection_entries (inspection_id, client_key, kind, unit, class, code, payload, recorded_by, recorded_at)
-				SELECT i.id, 'bench-' || e.j, 'defect', e.j, CASE WHEN e.j %% 3 = 0 THEN 'major' ELSE 'minor' END, 'D-' || (e.j %% 7),
-					'{"unit":' || e.j || ',"code":"D-' || (e.j %% 7) || '","description":"Scratch on housing","class":"minor","location":"top cover"}',
-					'Inspector', ? FROM inspections i, e WHERE i.id BETWEEN %d AND %d`, perInspection, lo, hi), ts)
-		}
-		exec("COMMIT")
-	}
-	exec("ANALYZE")
+	storetest.FillScale(b, s, storetest.Scale{Inspections: n, EntriesEach: perInspection, Suppliers: 200, SitesEach: 2, NewSuppliers: true,
+		FirstSupplier: 1, FirstSite: 2, Products: 2000, Category: "scale"})
 }
 
 // BenchmarkRejectionRatesScale measures the rejection-rate queries of the

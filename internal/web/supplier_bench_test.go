@@ -21,25 +21,51 @@ import (
 
 // TestSupplierPageLatency measures, over HTTP through the real middleware
 // on SQLite, the supplier list (filtered, sorted, paged), a supplier page
-// and the expiring-certificates view with 10,000 suppliers, 30,000 sites
-// and 50,000 certificates, beside two baselines measured in the same run:
-// a bare "SELECT ... LIMIT 50" on the suppliers table, and the same pages
-// on the small test fixture. It takes about a minute, so it runs only with
+// with its scorecard, the supplier and site scorecard pages and the
+// expiring-certificates view with 10,000 suppliers, 30,000 sites, 50,000
+// certificates and 1,000,000 inspections with their lot results
+// (QMS_BENCH_INSPECTIONS, default 1000000), beside baselines measured in
+// the same run: a bare "SELECT ... LIMIT 50" on the suppliers table, a bare
+// indexed count of one supplier's lot results, and the same pages on the
+// small test fixture. It takes a few minutes, so it runs only with
 // QMS_BENCH_SUPPLIERS=1:
 //
-//	QMS_BENCH_SUPPLIERS=1 go test ./internal/web/ -run TestSupplierPageLatency -v
+//	QMS_BENCH_SUPPLIERS=1 go test ./internal/web/ -run TestSupplierPageLatency -v -timeout 30m
 func TestSupplierPageLatency(t *testing.T) {
 	if os.Getenv("QMS_BENCH_SUPPLIERS") != "1" {
 		t.Skip("set QMS_BENCH_SUPPLIERS=1 to run the supplier page benchmark")
 	}
 	const rounds = 200
+	rng := rand.New(rand.NewPCG(1, 2))
 	small := storetest.Open(t, store.SQLite)
 	big := storetest.Open(t, store.SQLite)
 	sw := newSupplierWeb(t, small)
 	bw := newSupplierWeb(t, big)
+	var firstSupplier, firstSite int64
+	if err := big.DB().QueryRow("SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM suppliers), (SELECT COALESCE(MAX(id), 0) + 1 FROM sites)").Scan(
+		&firstSupplier, &firstSite); err != nil {
+		t.Fatal(err)
+	}
 	start := time.Now()
 	n := bulkSuppliers(t, big, 10000, 3, 5)
 	t.Logf("bulk load: %d suppliers, %d sites, %d certificates, %d verifications in %v", n[0], n[1], n[2], n[3], time.Since(start).Round(time.Millisecond))
+	inspections := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("QMS_BENCH_INSPECTIONS")); err == nil && v >= 0 {
+		inspections = v
+	}
+	start = time.Now()
+	storetest.FillScale(t, big, storetest.Scale{Inspections: inspections, Suppliers: 10000, SitesEach: 3, FirstSupplier: firstSupplier,
+		FirstSite: firstSite, Products: 2000, Category: "electronics"})
+	var lots int
+	if err := big.DB().QueryRow("SELECT COUNT(*) FROM lot_results").Scan(&lots); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("inspections: %d inspections and lot results over two years in %v", lots, time.Since(start).Round(time.Millisecond))
+	randomSupplier := func() int64 { return firstSupplier + int64(rng.IntN(10000)) }
+	randomSite := func() int64 { return firstSite + int64(rng.IntN(30000)) }
+	today := qms.DateOf(time.Now().UTC())
+	y2from, y2to := store.WholeMonths(today.AddDate(0, -23, 0), today)
+	days := "?from=" + today.AddDate(0, -6, -3).String() + "&to=" + today.String()
 
 	// The baseline: the bare query behind the first page of the list.
 	bare := func(db *sql.DB) func() error {
@@ -59,7 +85,6 @@ func TestSupplierPageLatency(t *testing.T) {
 			return rows.Err()
 		}
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
 	get := func(c *client, path func() string) func() error {
 		return func() error {
 			p := path()
@@ -90,9 +115,23 @@ func TestSupplierPageLatency(t *testing.T) {
 		{"baseline: supplier list, small fixture", get(sw.clients["viewer"], fixed("/suppliers?sort=-updated")), false},
 		{"baseline: supplier page, small fixture", get(sw.clients["viewer"], fixed(supplierPath(sw.w.A.Supplier.ID))), false},
 		{"baseline: expiring view, small fixture", get(sw.clients["viewer"], fixed("/certificates/expiring")), false},
+		{"baseline: bare indexed count of one supplier's lot results", func() error {
+			var k int
+			return big.DB().QueryRow("SELECT COUNT(*) FROM lot_results WHERE supplier_id = ? AND voided_at IS NULL", randomSupplier()).Scan(&k)
+		}, false},
+		{"baseline: supplier scorecard page, small fixture", get(sw.clients["viewer"], fixed(supplierPath(sw.w.A.Supplier.ID)+"/scorecard")), false},
 		{"supplier list, filtered, sorted, paged", get(bw.clients["viewer"], listPath), true},
-		{"supplier page (3 sites, 5 certificates)", get(bw.clients["viewer"], func() string {
-			return supplierPath(int64(3 + rng.IntN(10000)))
+		{"supplier page with its scorecard (3 sites, 5 certificates, last 12 months)", get(bw.clients["viewer"], func() string {
+			return supplierPath(randomSupplier())
+		}), true},
+		{"supplier scorecard page, 24 whole months (monthly roll-up)", get(bw.clients["viewer"], func() string {
+			return supplierPath(randomSupplier()) + "/scorecard?from=" + y2from.String() + "&to=" + y2to.String()
+		}), true},
+		{"supplier scorecard page, 6 months from a mid-month day (lot results)", get(bw.clients["viewer"], func() string {
+			return supplierPath(randomSupplier()) + "/scorecard" + days
+		}), true},
+		{"site scorecard page, last 12 months (lot results by site)", get(bw.clients["viewer"], func() string {
+			return "/sites/" + strconv.FormatInt(randomSite(), 10) + "/scorecard"
 		}), true},
 		{"expiring certificates (90 days + expired), page 1", get(bw.clients["viewer"], fixed("/certificates/expiring")), true},
 		{"expiring certificates, page 20", get(bw.clients["viewer"], fixed("/certificates/expiring?page=20")), true},
