@@ -10,6 +10,7 @@ import (
 
 	"qms/internal/inspection"
 	"qms/internal/ncr"
+	"qms/internal/qaudit"
 	"qms/internal/qms"
 	"qms/internal/report"
 	"qms/internal/report/pdftest"
@@ -118,6 +119,21 @@ func TestReportModel(t *testing.T) {
 		}
 		if len(r.Audits) != 0 {
 			t.Errorf("audits: %+v, want none (none recorded)", r.Audits)
+		}
+		// A planned factory audit is listed as planned, with its lead.
+		planned := &qaudit.Audit{Type: qaudit.TypeSupplier, Title: "Factory audit 2027", Scope: "SMT, assembly, final inspection",
+			TemplateKey: qaudit.KeyFactory, SupplierID: w.A.Supplier.ID, SiteID: w.A.Site.ID, Auditee: "QA manager",
+			LeadID: w.Users[qms.RoleAuditor].ID, PlannedStart: opstest.Day(20), PlannedEnd: opstest.Day(21)}
+		if err := st.Update(as(qmUser), func(tx *store.Tx) error { return tx.PlanAudit(planned) }); err != nil {
+			t.Fatal(err)
+		}
+		r2, err := supplierreport.Load(as(qmUser), st, w.A.Supplier.ID, time.Now().UTC())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r2.Audits) != 1 || r2.Audits[0].Title != "Factory audit 2027" || !strings.Contains(r2.Audits[0].Date, "(planned)") ||
+			r2.Audits[0].Lead != w.Users[qms.RoleAuditor].Name || r2.Audits[0].Score != "" {
+			t.Errorf("audits: %+v, want the planned factory audit", r2.Audits)
 		}
 		if r.Tier == "" || len(r.Lots) != 3 || len(r.Rates) != 1 || r.Rates[0].Lots != "3" || r.Rates[0].Rejected != "1" ||
 			r.Rates[0].RejectionRate != "33.3 %" {
