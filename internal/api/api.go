@@ -88,6 +88,7 @@ func (a *API) routes() {
 	a.registerInspections()
 	a.registerInspectionReports()
 	a.registerLotResults()
+	a.registerObjectives()
 	a.registerNCRs()
 }
 

@@ -233,8 +233,8 @@ type Sample struct {
 	Den   float64
 }
 
-// Point is the value of one month in a trend.
-type Point struct {
+// TrendPoint is the value of one month in a trend.
+type TrendPoint struct {
 	Month   Month   `json:"month"`
 	Value   float64 `json:"value"`
 	HasData bool    `json:"has_data"`
@@ -248,7 +248,7 @@ type Result struct {
 	Status    Status    `json:"status"`
 	Num       float64   `json:"numerator"`
 	Den       float64   `json:"denominator"`
-	Trend     []Point   `json:"trend"`
+	Trend     []TrendPoint   `json:"trend"`
 }
 
 // Evaluate computes an objective from its monthly samples: a rate is the
@@ -263,7 +263,7 @@ func Evaluate(o Objective, samples []Sample) Result {
 		x.Month, x.Num, x.Den = s.Month, x.Num+s.Num, x.Den+s.Den
 		by[s.Month] = x
 	}
-	r := Result{Objective: o, Trend: []Point{}}
+	r := Result{Objective: o, Trend: []TrendPoint{}}
 	months := Months(o.From, o.To)
 	if o.Metric.Snapshot() {
 		months = nil
@@ -273,7 +273,7 @@ func Evaluate(o Objective, samples []Sample) Result {
 	}
 	for _, m := range months {
 		s, ok := by[m]
-		pt := Point{Month: m}
+		pt := TrendPoint{Month: m}
 		if ok && s.Den > 0 {
 			pt.HasData = true
 			pt.Value = value(o.Metric, s.Num, s.Den)
