@@ -2,6 +2,8 @@ package inspectionops
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"qms/internal/blob"
 	"qms/internal/inspection"
@@ -124,4 +126,62 @@ func (s *Service) Photos(ctx context.Context, inspectionID int64) ([]store.File,
 		return err
 	})
 	return out, err
+}
+
+// AddReferencePhoto attaches a prepared upload (blob.Service.Prepare) to
+// a draft spec revision as a reference photo of its attribute
+// characteristic no, if version is still current: the file is owned by
+// the revision and listed in the characteristic's ReferencePhotos, both
+// audited in one transaction (a photo with the same content already on
+// the revision is reused). Once released, the photos are part of what
+// the release signature covers. Requires qms.CanEditQualityRecords and
+// qms.CanUploadFiles. Returns not found, forbidden, invalid (not an
+// attribute characteristic, too many photos) or conflict (released,
+// stale).
+func (s *Service) AddReferencePhoto(ctx context.Context, specID int64, no int, version int64, f *store.File) (*inspection.Spec, error) {
+	a := actor(ctx)
+	if err := internal(a, "specs"); err != nil {
+		return nil, err
+	}
+	if !qms.CanEditQualityRecords(a) || !qms.CanUploadFiles(a) {
+		return nil, forbidden("add reference photos to specs")
+	}
+	var sp *inspection.Spec
+	err := s.Store.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if sp, err = tx.Spec(specID); err != nil {
+			return err
+		}
+		if err := inspection.CheckEditSpec(sp); err != nil {
+			return err
+		}
+		i := slices.IndexFunc(sp.Characteristics, func(c inspection.Characteristic) bool { return c.No == no })
+		if i < 0 || sp.Characteristics[i].Kind != inspection.CharAttribute {
+			return &qms.Error{Kind: qms.KindInvalid, Message: "Reference photos belong to an attribute check of the spec",
+				Fields: map[string]string{"char": fmt.Sprintf("spec revision %d has no attribute characteristic %d: save the row as an attribute check first", sp.Revision, no)}}
+		}
+		have, err := tx.FilesOf(ownerSpec, specID)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, h := range have {
+			if h.SHA256 == f.SHA256 && h.VoidedAt == nil {
+				*f, found = h, true
+				break
+			}
+		}
+		if !found {
+			f.OwnerType, f.OwnerID = ownerSpec, specID
+			if err := tx.CreateFile(f); err != nil {
+				return err
+			}
+		}
+		c := &sp.Characteristics[i]
+		if !slices.Contains(c.ReferencePhotos, f.ID) {
+			c.ReferencePhotos = append(c.ReferencePhotos, f.ID)
+		}
+		return tx.UpdateSpec(sp, version, fmt.Sprintf("reference photo %s added to characteristic %d", f.Name, no))
+	})
+	return sp, hidden(err, "spec revision")
 }

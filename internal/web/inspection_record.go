@@ -57,6 +57,8 @@ type recCheck struct {
 	Name    string             `json:"name"`
 	Req     string             `json:"req"`
 	Section inspection.Section `json:"section"`
+	// Photos are the spec's reference photos of an attribute check.
+	Photos []int64 `json:"photos,omitempty"`
 }
 
 // recCode is a defect code of the library.
@@ -160,7 +162,7 @@ func (u *UI) inspectionRecord(w http.ResponseWriter, r *http.Request, a qms.Acto
 				sec = inspection.SecMarking
 			}
 			if sections[sec] {
-				cfg.Checks = append(cfg.Checks, recCheck{No: c.No, Name: c.Name, Req: c.Requirement(), Section: sec})
+				cfg.Checks = append(cfg.Checks, recCheck{No: c.No, Name: c.Name, Req: c.Requirement(), Section: sec, Photos: c.ReferencePhotos})
 			}
 		}
 	}

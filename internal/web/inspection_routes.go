@@ -42,6 +42,7 @@ func (u *UI) registerInspections(mux router) {
 	mux.Handle("GET /specs/{id}", u.guard(qms.CanViewInternal, u.specShow))
 	mux.Handle("POST /specs/{id}", u.guard(qms.CanEditQualityRecords, u.specSave))
 	mux.Handle("POST /specs/{id}/release", u.guard(qms.CanApprove, u.specRelease))
+	mux.Handle("POST /specs/{id}/photos", u.guardUpload(qms.CanEditQualityRecords, u.specPhoto))
 	mux.Handle("POST /specs/{id}/void", u.guard(qms.CanEditQualityRecords, u.specVoid))
 
 	mux.Handle("GET /plans/{id}", u.guard(qms.CanViewInternal, u.planEdit))

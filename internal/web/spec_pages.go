@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"qms/internal/blob"
 	"qms/internal/esign"
 	"qms/internal/inspection"
 	"qms/internal/qms"
@@ -145,6 +146,9 @@ type specPage struct {
 	Problem    string
 	// Signatures are the revision's electronic signatures (its release).
 	Signatures []esign.Check
+	// AttributeChars are the saved attribute characteristics of a draft
+	// the actor may edit: the ones reference photos are uploaded to.
+	AttributeChars []inspection.Characteristic
 }
 
 // specHeader is the spec's own fields as typed.
@@ -171,6 +175,9 @@ func (u *UI) specPageOf(r *http.Request, a qms.Actor, id int64) (*specPage, erro
 		Header: specHeader{Title: s.Title, DrawingRef: s.DrawingRef, GoldenSampleRef: s.GoldenSampleRef, Notes: s.Notes}}
 	for i, c := range s.Characteristics {
 		p.Rows = append(p.Rows, charRowOf(i, c))
+		if c.Kind == inspection.CharAttribute && p.Editable {
+			p.AttributeChars = append(p.AttributeChars, c)
+		}
 	}
 	if p.Signatures, err = u.insp().SpecSignatures(ctx, id); err != nil {
 		return nil, err
@@ -276,6 +283,28 @@ func (u *UI) specRelease(w http.ResponseWriter, r *http.Request, a qms.Actor) er
 		return u.actionFailed(w, r, specPath(id), err)
 	}
 	u.redirect(w, r, specPath(id), "success", fmt.Sprintf("Revision %d is released and signed: inspections are planned against it from now on.", s.Revision))
+	return nil
+}
+
+// specPhoto adds a reference photo to an attribute characteristic of a
+// draft.
+func (u *UI) specPhoto(w http.ResponseWriter, r *http.Request, a qms.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	no, _ := strconv.Atoi(r.PostForm.Get("char"))
+	f, ok, err := u.formFile(r, "file", []blob.Type{blob.JPEG, blob.PNG})
+	if err == nil && !ok {
+		err = &qms.Error{Kind: qms.KindInvalid, Message: "Choose a photo first", Fields: map[string]string{"file": "is required"}}
+	}
+	if err == nil {
+		_, err = u.insp().AddReferencePhoto(r.Context(), id, no, postedVersion(r), f)
+	}
+	if err != nil {
+		return u.actionFailed(w, r, specPath(id)+"#ref-photos", err)
+	}
+	u.redirect(w, r, specPath(id)+"#ref-photos", "success", fmt.Sprintf("Reference photo added to characteristic %d.", no))
 	return nil
 }
 
