@@ -18,6 +18,8 @@ import (
 	"qms/internal/blob"
 	"qms/internal/evidence"
 	"qms/internal/mgmtreview"
+	"qms/internal/qaudit"
+	"qms/internal/qauditops"
 	"qms/internal/qms"
 	"qms/internal/report"
 	"qms/internal/resultops"
@@ -35,7 +37,8 @@ type PackOptions struct {
 	// management reviews held and the inspections decided in it).
 	From, To qms.Date
 	// MaxInspections caps the inspection reports included (the latest
-	// first); 0 includes none.
+	// first); 0 includes none. The audit reports of the audits completed
+	// in the period are all included, up to 500.
 	MaxInspections int
 	Fonts          *report.Fonts // required for the PDFs
 	Files          *blob.Service // inspection photos; nil prints placeholders
@@ -59,6 +62,9 @@ type ManifestFile struct {
 	SHA256 string `json:"sha256"`
 	Bytes  int    `json:"bytes"`
 }
+
+// maxAudits caps the audit reports of a pack.
+const maxAudits = 500
 
 // ManifestName is the manifest's name in the ZIP.
 const ManifestName = "manifest.json"
@@ -87,7 +93,7 @@ func CheckPackOptions(o PackOptions) error {
 
 // AuditPack writes a ZIP for an external auditor to w: the clause evidence
 // map (HTML and JSON), the PDF records of the period (management reviews,
-// inspection reports), the audit trail export with its hash chain
+// internal and supplier audit reports, inspection reports), the audit trail export with its hash chain
 // (checkable offline with qms audit verify --file) and manifest.json
 // with the SHA-256 of every other file. Requires the right to read the
 // audit trail (qms.CanViewAuditLog). Returns forbidden or invalid.
@@ -106,7 +112,7 @@ func (s *Service) AuditPack(ctx context.Context, w io.Writer, o PackOptions) (*M
 	}
 	var m evidence.Map
 	var reviews []mgmtreview.Review
-	var inspections []int64
+	var inspections, audits []int64
 	err := s.view(ctx, func(tx *store.Tx) error {
 		var err error
 		if m, err = tx.EvidenceMap(); err != nil {
@@ -120,6 +126,9 @@ func (s *Service) AuditPack(ctx context.Context, w io.Writer, o PackOptions) (*M
 			if !r.HeldOn.Before(o.From) && !o.To.Before(r.HeldOn) {
 				reviews = append(reviews, r)
 			}
+		}
+		if audits, err = tx.AuditsCompleted(o.From, o.To, maxAudits); err != nil {
+			return err
 		}
 		inspections, err = tx.InspectionsDecided(o.From, o.To, o.MaxInspections)
 		return err
@@ -153,6 +162,18 @@ func (s *Service) AuditPack(ctx context.Context, w io.Writer, o PackOptions) (*M
 			var buf bytes.Buffer
 			if err := s.ReviewPDF(ctx, &buf, r.ID, o.Fonts, o.Now); err != nil {
 				return fmt.Errorf("management review %s: %w", r.Number(), err)
+			}
+			return add(name, buf.Bytes())
+		})
+	}
+	audited := &qauditops.Service{Store: s.Store, Files: o.Files}
+	for _, id := range audits {
+		name := "audit-reports/" + qaudit.Number(id) + ".pdf"
+		names = append(names, name)
+		records = append(records, func() error {
+			var buf bytes.Buffer
+			if err := audited.ReportPDF(ctx, &buf, id, o.Fonts, o.Now); err != nil {
+				return fmt.Errorf("audit %s report: %w", qaudit.Number(id), err)
 			}
 			return add(name, buf.Bytes())
 		})

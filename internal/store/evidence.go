@@ -123,9 +123,13 @@ func (tx *Tx) EvidenceCounts() (map[evidence.Kind]evidence.Count, error) {
 	return out, nil
 }
 
-// auditEvidenceCounts counts internal and supplier audits once the audit
-// module's tables exist (issue 7 part B).
-func (tx *Tx) auditEvidenceCounts() []evidenceCount { return nil }
+// auditEvidenceCounts counts the internal and supplier audits completed.
+func (tx *Tx) auditEvidenceCounts() []evidenceCount {
+	return []evidenceCount{
+		{evidence.KindInternalAudits, "audits", "SELECT COUNT(*) FROM audits WHERE type <> 'supplier' AND status IN ('completed','closed')"},
+		{evidence.KindSupplierAudits, "audits", "SELECT COUNT(*) FROM audits WHERE type = 'supplier' AND status IN ('completed','closed')"},
+	}
+}
 
 // EvidenceFacts gathers the facts of the gap rules on today's date.
 func (tx *Tx) EvidenceFacts() (evidence.Facts, error) {
@@ -189,9 +193,43 @@ func (tx *Tx) documentFacts(f *evidence.Facts) error {
 		Scan(&f.OverdueAcknowledgements)
 }
 
-// processAuditFacts reads each process with the date of its last internal
-// audit once the audit module's tables exist (issue 7 part B).
-func (tx *Tx) processAuditFacts(f *evidence.Facts) error { return nil }
+// processAuditFacts reads each process of the register (not voided) with
+// the date its last internal audit was completed.
+func (tx *Tx) processAuditFacts(f *evidence.Facts) error {
+	ok, err := tx.hasTable("audits")
+	if err != nil || !ok {
+		return err
+	}
+	if ok, err = tx.hasTable("processes"); err != nil || !ok {
+		return err
+	}
+	f.ProcessesKnown = true
+	rows, err := tx.Query(`SELECT p.name, (SELECT MAX(a.completed_on) FROM audits a WHERE a.process_id = p.id AND a.type <> 'supplier'
+		AND a.status IN ('completed','closed')) FROM processes p WHERE p.voided_at IS NULL ORDER BY p.name`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pa evidence.ProcessAudit
+		if err := rows.Scan(&pa.Name, dateDest{&pa.LastAudit}); err != nil {
+			return err
+		}
+		f.Processes = append(f.Processes, pa)
+	}
+	return rows.Err()
+}
+
+// AuditsCompleted returns the ids of up to limit audits completed in
+// from..to, the latest first: the audit reports an audit pack holds.
+func (tx *Tx) AuditsCompleted(from, to qms.Date, limit int) ([]int64, error) {
+	ok, err := tx.hasTable("audits")
+	if err != nil || !ok || limit <= 0 {
+		return []int64{}, err
+	}
+	return scanAllTx(tx, `SELECT id FROM audits WHERE status IN ('completed','closed') AND completed_on >= ? AND completed_on <= ?
+		ORDER BY completed_on DESC, id DESC LIMIT ?`, []any{from.String(), to.String(), limit}, func(sc scanner, id *int64) error { return sc.Scan(id) })
+}
 
 // ProcedureDocs returns the procedure documents (type procedure or quality
 // manual, not obsolete) for the ISO 13485 procedure check; none when the

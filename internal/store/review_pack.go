@@ -1,10 +1,12 @@
 package store
 
 import (
+	"database/sql"
 	"strconv"
 
 	"qms/internal/mgmtreview"
 	"qms/internal/objective"
+	"qms/internal/qaudit"
 	"qms/internal/qms"
 )
 
@@ -307,11 +309,38 @@ func (tx *Tx) packRisks(p *mgmtreview.Pack) error {
 	return rows.Err()
 }
 
-// packAudits lists the audits of the period once the audit module's
-// tables exist (issue 7 part B).
+// packAudits lists the audits completed in the period with their
+// findings (all, and those still open).
 func (tx *Tx) packAudits(p *mgmtreview.Pack) error {
 	p.Audits = []mgmtreview.AuditLine{}
-	return nil
+	ok, err := tx.hasTable("audits")
+	if err != nil || !ok {
+		return err
+	}
+	p.AuditsKnown = true
+	rows, err := tx.Query(`SELECT a.id, a.title, a.type, a.completed_on, a.status, a.score,
+		(SELECT COUNT(*) FROM audit_findings f WHERE f.audit_id = a.id),
+		(SELECT COUNT(*) FROM audit_findings f WHERE f.audit_id = a.id AND f.status = 'open')
+		FROM audits a WHERE a.status IN ('completed','closed') AND a.completed_on >= ? AND a.completed_on <= ?
+		ORDER BY a.completed_on, a.id LIMIT ?`, p.From.String(), p.To.String(), packLimit)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l mgmtreview.AuditLine
+		var id int64
+		var score sql.NullFloat64
+		if err := rows.Scan(&id, &l.Title, &l.Kind, dateDest{&l.Date}, &l.Status, &score, &l.Findings, &l.OpenFindings); err != nil {
+			return err
+		}
+		l.Number = qaudit.Number(id)
+		if score.Valid {
+			l.Score = strconv.FormatFloat(score.Float64, 'f', 1, 64) + " %"
+		}
+		p.Audits = append(p.Audits, l)
+	}
+	return rows.Err()
 }
 
 // clip shortens s to at most n runes with an ellipsis.

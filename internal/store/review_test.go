@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"qms/internal/complaint"
@@ -9,6 +10,7 @@ import (
 	"qms/internal/inspection"
 	"qms/internal/mgmtreview"
 	"qms/internal/ncr"
+	"qms/internal/process"
 	"qms/internal/qms"
 	"qms/internal/store"
 )
@@ -236,6 +238,22 @@ func TestEvidenceMapGaps(t *testing.T) {
 		update(t, s, qmCtx(), func(tx *store.Tx) error { return tx.VoidObjective(o.ID, o.Version, "set too high") })
 		if got := rules(build()); len(got) != 0 {
 			t.Errorf("gaps after resolving: %v", got)
+		}
+
+		// A process of the register never audited is a gap of 9.2, and
+		// shows in the review pack.
+		owner := newUser(t, s, "owner@example.com", "Process Owner", qms.RoleQualityManager, nil)
+		update(t, s, qmCtx(), func(tx *store.Tx) error {
+			return tx.CreateProcess(&process.Process{Name: "Purchasing", OwnerID: owner.ID, OwnerName: owner.Name, KPIs: "On-time delivery"})
+		})
+		m = build()
+		if got := rules(m); !slices.Equal(got, []evidence.Rule{evidence.RuleProcessNotAudited}) || !strings.Contains(m.Gaps[0].Text, "Purchasing") {
+			t.Errorf("gaps with a process never audited: %v %+v", got, m.Gaps)
+		}
+		var pack *mgmtreview.Pack
+		view(t, s, func(tx *store.Tx) error { var err error; pack, err = tx.ReviewPack(qms.NewDate(2026, 1, 1), qms.NewDate(2026, 3, 14), 0); return err })
+		if !pack.ProcessesKnown || len(pack.Processes) != 1 || pack.Processes[0].KPIs != "On-time delivery" || !pack.AuditsKnown {
+			t.Errorf("pack processes: %+v", pack.Processes)
 		}
 
 		// ISO 13485 mode: its clauses, the procedures (none documented).
