@@ -251,7 +251,11 @@ func TestEvidenceMapGaps(t *testing.T) {
 			t.Errorf("gaps with a process never audited: %v %+v", got, m.Gaps)
 		}
 		var pack *mgmtreview.Pack
-		view(t, s, func(tx *store.Tx) error { var err error; pack, err = tx.ReviewPack(qms.NewDate(2026, 1, 1), qms.NewDate(2026, 3, 14), 0); return err })
+		view(t, s, func(tx *store.Tx) error {
+			var err error
+			pack, err = tx.ReviewPack(qms.NewDate(2026, 1, 1), qms.NewDate(2026, 3, 14), 0)
+			return err
+		})
 		if !pack.ProcessesKnown || len(pack.Processes) != 1 || pack.Processes[0].KPIs != "On-time delivery" || !pack.AuditsKnown {
 			t.Errorf("pack processes: %+v", pack.Processes)
 		}
