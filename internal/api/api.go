@@ -90,6 +90,7 @@ func (a *API) routes() {
 	a.registerLotResults()
 	a.registerObjectives()
 	a.registerNCRs()
+	a.registerQAudits()
 }
 
 // config is the huma configuration: OpenAPI 3.1 at /openapi.json (and

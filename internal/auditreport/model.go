@@ -33,9 +33,9 @@ type FileInfo struct {
 
 // Input is everything a report shows.
 type Input struct {
-	Audit     *qaudit.Audit // required
+	Audit     *qaudit.QualityAudit // required
 	Questions []qaudit.Question
-	Findings  []qaudit.Finding
+	Findings  []qaudit.AuditFinding
 	// Files describes the photos the answers name; a photo missing here
 	// prints as "not available".
 	Files map[int64]FileInfo
@@ -325,7 +325,7 @@ func Build(in Input) *Report {
 	return r
 }
 
-func capaKind(a *qaudit.Audit) capa.Kind {
+func capaKind(a *qaudit.QualityAudit) capa.Kind {
 	if a.Type == qaudit.TypeSupplier {
 		return capa.KindSupplier
 	}

@@ -50,9 +50,9 @@ func jpegOf(t testing.TB) []byte {
 // photo, an NCR and a SCAR), a minor (closed), an observation, N/A.
 func sample() Input {
 	at := time.Date(2026, 3, 11, 9, 30, 0, 0, time.UTC)
-	a := &qaudit.Audit{ID: 12, Type: qaudit.TypeSupplier, Status: qaudit.StatusCompleted, Title: "东莞精密五金 re-audit 2026",
+	a := &qaudit.QualityAudit{ID: 12, Type: qaudit.TypeSupplier, Status: qaudit.StatusCompleted, Title: "东莞精密五金 re-audit 2026",
 		Scope: "Plant 1: moulding, assembly, final inspection", Criteria: "Buyer's supplier requirements", TemplateName: "Factory technical audit",
-		SupplierName: "东莞市精密五金有限公司", Auditee: "QA manager 王芳", Lead: "Nguyễn Thị Lan", Team: []qaudit.Member{{ID: 3, Name: "Jörg Weiß"}},
+		SupplierName: "东莞市精密五金有限公司", Auditee: "QA manager 王芳", Lead: "Nguyễn Thị Lan", Team: []qaudit.TeamMember{{ID: 3, Name: "Jörg Weiß"}},
 		PlannedStart: qms.NewDate(2026, 3, 10), PlannedEnd: qms.NewDate(2026, 3, 11), StartedOn: qms.NewDate(2026, 3, 10),
 		CompletedOn: qms.NewDate(2026, 3, 11), Summary: "Incoming control is weak (来料检验记录缺失); the rest works."}
 	qs := []qaudit.Question{
@@ -64,7 +64,7 @@ func sample() Input {
 		{Line: 5, Clause: "10.1", Section: "Facility", Text: "ESD controls?", Grade: qaudit.GradeNA},
 	}
 	closed := at
-	fs := []qaudit.Finding{
+	fs := []qaudit.AuditFinding{
 		{ID: 31, Line: 2, Grade: qaudit.GradeMajor, Clause: "2.2", Question: qs[1].Text, Evidence: qs[1].Evidence, Status: qaudit.FindingOpen,
 			DueOn: qms.NewDate(2026, 4, 10), NCRID: 44, CAPAID: 5},
 		{ID: 32, Line: 3, Grade: qaudit.GradeMinor, Clause: "2.3", Question: qs[2].Text, Evidence: qs[2].Evidence, Status: qaudit.FindingClosed,

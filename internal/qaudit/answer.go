@@ -33,9 +33,9 @@ func (g Grade) Valid() bool { return slices.Contains(Grades, g) }
 // Nonconformity reports whether g is a minor or major nonconformity.
 func (g Grade) Nonconformity() bool { return g == GradeMinor || g == GradeMajor }
 
-// Finding reports whether an answer of grade g raises a finding: every
+// RaisesFinding reports whether an answer of grade g raises a finding: every
 // answer but conform and not applicable.
-func (g Grade) Finding() bool { return g.Valid() && g != GradeConform && g != GradeNA }
+func (g Grade) RaisesFinding() bool { return g.Valid() && g != GradeConform && g != GradeNA }
 
 // Label is the grade's name for people.
 func (g Grade) Label() string {
@@ -221,10 +221,10 @@ func (s FindingStatus) Label() string {
 	return string(s)
 }
 
-// Finding is one answer of an issued audit report that is not conform:
+// AuditFinding is one answer of an issued audit report that is not conform:
 // nonconformities are followed up (correction, NCR or CAPA, verification)
 // until closed.
-type Finding struct {
+type AuditFinding struct {
 	ID          int64         `json:"id"`
 	AuditID     int64         `json:"audit_id"`
 	Line        int           `json:"line"` // the question
@@ -251,7 +251,7 @@ type Finding struct {
 
 // Number is the finding's number for people: AF-00042. CAPAs name the
 // findings they answer by it.
-func (f *Finding) Number() string { return FindingNumber(f.ID) }
+func (f *AuditFinding) Number() string { return FindingNumber(f.ID) }
 
 // FindingNumber is the number for people of the finding with the given id.
 func FindingNumber(id int64) string { return fmt.Sprintf("AF-%05d", id) }
@@ -275,7 +275,7 @@ func ParseFindingNumber(s string) (int64, bool) {
 }
 
 // Overdue reports whether an open finding is past its due date.
-func (f *Finding) Overdue(today qms.Date) bool {
+func (f *AuditFinding) Overdue(today qms.Date) bool {
 	return f.Status == FindingOpen && !f.DueOn.IsZero() && today.After(f.DueOn)
 }
 
@@ -290,13 +290,13 @@ const (
 // FindingsOf returns the findings of an audit's answered questions when
 // its report is issued on day: open nonconformities with their due dates,
 // and noted observations and opportunities for improvement.
-func FindingsOf(qs []Question, day qms.Date) []Finding {
-	var out []Finding
+func FindingsOf(qs []Question, day qms.Date) []AuditFinding {
+	var out []AuditFinding
 	for _, q := range qs {
-		if !q.Grade.Finding() {
+		if !q.Grade.RaisesFinding() {
 			continue
 		}
-		f := Finding{Line: q.Line, Grade: q.Grade, Clause: q.Clause, Question: q.Text, Evidence: q.Evidence, Status: FindingNoted}
+		f := AuditFinding{Line: q.Line, Grade: q.Grade, Clause: q.Clause, Question: q.Text, Evidence: q.Evidence, Status: FindingNoted}
 		switch q.Grade {
 		case GradeMajor:
 			f.Status, f.DueOn = FindingOpen, day.AddDate(0, 0, MajorDueDays)
@@ -312,7 +312,7 @@ func FindingsOf(qs []Question, day qms.Date) []Finding {
 // verification note: it is open, the note says how the correction was
 // verified, a major nonconformity has an NCR or CAPA, and every linked
 // record named in stillOpen (their numbers) is closed.
-func CheckCloseFinding(f *Finding, note string, stillOpen []string) error {
+func CheckCloseFinding(f *AuditFinding, note string, stillOpen []string) error {
 	if f.Status != FindingOpen {
 		return qms.Errorf(qms.KindConflict, "%s is %s; only open findings are closed", f.Number(), strings.ToLower(f.Status.Label()))
 	}
@@ -332,7 +332,7 @@ func CheckCloseFinding(f *Finding, note string, stillOpen []string) error {
 }
 
 // AllClosed reports whether no finding is still open: the audit may close.
-func AllClosed(fs []Finding) bool {
+func AllClosed(fs []AuditFinding) bool {
 	for _, f := range fs {
 		if f.Status == FindingOpen {
 			return false

@@ -80,16 +80,16 @@ func (s Status) Label() string {
 	return string(s)
 }
 
-// Member is a person on the audit team.
-type Member struct {
+// TeamMember is a person on the audit team.
+type TeamMember struct {
 	ID   int64  `json:"id"`
 	Name string `json:"name"`
 }
 
-// Audit is one audit: what it covers (scope, criteria, checklist), who
+// QualityAudit is one audit: what it covers (scope, criteria, checklist), who
 // audits whom, when, and where it stands. Its questions and findings are
 // kept beside it.
-type Audit struct {
+type QualityAudit struct {
 	ID              int64  `json:"id"`
 	ProgrammeItemID int64  `json:"programme_item_id,omitempty"` // the programme line it carries out, if any
 	Type            Type   `json:"type"`
@@ -109,9 +109,9 @@ type Audit struct {
 	SupplierName string `json:"supplier_name,omitempty"` // read with the audit
 	Auditee      string `json:"auditee"`                 // the people or department audited
 
-	LeadID int64    `json:"lead_id"`
-	Lead   string   `json:"lead"`
-	Team   []Member `json:"team"`
+	LeadID int64        `json:"lead_id"`
+	Lead   string       `json:"lead"`
+	Team   []TeamMember `json:"team"`
 
 	PlannedStart qms.Date `json:"planned_start"`
 	PlannedEnd   qms.Date `json:"planned_end"`
@@ -130,14 +130,18 @@ type Audit struct {
 	Version     int64      `json:"version"`
 }
 
+// Audit is QualityAudit. The type has its own name so that the JSON API's
+// schema of an audit is not confused with the scorecard's Audit summary.
+type Audit = QualityAudit
+
 // Number is the audit's number for people: AUD-00042.
-func (a *Audit) Number() string { return Number(a.ID) }
+func (a *QualityAudit) Number() string { return Number(a.ID) }
 
 // Number is the number for people of the audit with the given id.
 func Number(id int64) string { return fmt.Sprintf("AUD-%05d", id) }
 
 // Auditors returns the ids of the lead auditor and the team.
-func (a *Audit) Auditors() []int64 {
+func (a *QualityAudit) Auditors() []int64 {
 	ids := []int64{a.LeadID}
 	for _, m := range a.Team {
 		if !slices.Contains(ids, m.ID) {
@@ -148,7 +152,7 @@ func (a *Audit) Auditors() []int64 {
 }
 
 // OnTeam reports whether user id is the lead auditor or on the team.
-func (a *Audit) OnTeam(id int64) bool { return id > 0 && slices.Contains(a.Auditors(), id) }
+func (a *QualityAudit) OnTeam(id int64) bool { return id > 0 && slices.Contains(a.Auditors(), id) }
 
 // Limits on audit fields; longer input is rejected, never truncated.
 const (
@@ -166,7 +170,7 @@ const (
 // plan changed: type, title, scope, criteria, auditee (a supplier for a
 // supplier audit), lead auditor, team and dates. Returns an invalid error
 // listing every problem.
-func (a *Audit) Validate() error {
+func (a *QualityAudit) Validate() error {
 	p := qms.Problems{}
 	if !a.Type.Valid() {
 		p.Add("type", "must be one of internal, supplier, process or product")
@@ -215,7 +219,7 @@ func (a *Audit) Validate() error {
 		p.Add("lead_id", "is required: the lead auditor")
 	}
 	if a.Team == nil {
-		a.Team = []Member{}
+		a.Team = []TeamMember{}
 	}
 	if len(a.Team) > MaxTeam {
 		p.Add("team", fmt.Sprintf("at most %d auditors", MaxTeam))
@@ -253,7 +257,7 @@ func (a *Audit) Validate() error {
 // process in the process register (0 when none is named or known); owner
 // names the owner for the message. Returns an invalid error naming the
 // auditor who may not audit.
-func (a *Audit) CheckIndependence(processOwnerID int64, owner string) error {
+func (a *QualityAudit) CheckIndependence(processOwnerID int64, owner string) error {
 	if processOwnerID == 0 {
 		return nil
 	}

@@ -22,14 +22,14 @@ func CanBeAuditor(r qms.Role) bool {
 
 // CanConduct: start the audit, answer its questions, attach photos and
 // issue the report. The team conducts its audit; managers any audit.
-func CanConduct(a qms.Actor, au *Audit) bool {
+func CanConduct(a qms.Actor, au *QualityAudit) bool {
 	return CanManage(a) || (CanBeAuditor(a.Role) && au.OnTeam(a.UserID))
 }
 
 // CanSee: see the audit, its answers and findings. Internal staff see
 // every audit; a supplier user sees only its supplier's issued supplier
 // audits.
-func CanSee(a qms.Actor, au *Audit) bool {
+func CanSee(a qms.Actor, au *QualityAudit) bool {
 	if a.Role == qms.RoleSupplier {
 		return au.Type == TypeSupplier && au.Status.Done() && qms.CanSeeSupplier(a, au.SupplierID)
 	}

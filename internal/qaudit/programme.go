@@ -66,19 +66,19 @@ func (s Subject) Valid() bool { return slices.Contains(Subjects, s) }
 
 // Programme is the audit programme of one year.
 type Programme struct {
-	ID         int64     `json:"id"`
-	Year       int       `json:"year"`
-	Title      string    `json:"title"`
-	Objectives string    `json:"objectives"` // what the programme is to achieve (ISO 19011 §5.2)
-	Items      []Item    `json:"items"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
-	Version    int64     `json:"version"`
+	ID         int64           `json:"id"`
+	Year       int             `json:"year"`
+	Title      string          `json:"title"`
+	Objectives string          `json:"objectives"` // what the programme is to achieve (ISO 19011 §5.2)
+	Items      []ProgrammeItem `json:"items"`
+	CreatedAt  time.Time       `json:"created_at"`
+	UpdatedAt  time.Time       `json:"updated_at"`
+	Version    int64           `json:"version"`
 }
 
-// Item is one line of a programme: a process, clause or supplier audited
+// ProgrammeItem is one line of a programme: a process, clause or supplier audited
 // at the frequency of its risk.
-type Item struct {
+type ProgrammeItem struct {
 	ID          int64   `json:"id"`
 	ProgrammeID int64   `json:"programme_id"`
 	Subject     Subject `json:"subject"`
@@ -118,7 +118,7 @@ func (pg *Programme) Validate() error {
 
 // Validate trims and checks a programme line: its subject (a process, a
 // clause or a supplier, by id or name), risk, audit type and checklist.
-func (it *Item) Validate() error {
+func (it *ProgrammeItem) Validate() error {
 	p := qms.Problems{}
 	it.Name, it.Clause, it.Notes, it.TemplateKey = strings.TrimSpace(it.Name), strings.TrimSpace(it.Clause), strings.TrimSpace(it.Notes), strings.TrimSpace(it.TemplateKey)
 	if !it.Subject.Valid() {
@@ -232,7 +232,7 @@ func Schedule(year int, r Risk, audits []AuditRef, today qms.Date) []Slot {
 }
 
 // Tally counts slots by status.
-func Tally(items []Item) map[SlotStatus]int {
+func Tally(items []ProgrammeItem) map[SlotStatus]int {
 	out := map[SlotStatus]int{}
 	for _, it := range items {
 		for _, s := range it.Slots {

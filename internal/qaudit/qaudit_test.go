@@ -255,9 +255,9 @@ func TestNext(t *testing.T) {
 	}
 }
 
-func validAudit() qaudit.Audit {
-	return qaudit.Audit{Type: qaudit.TypeInternal, Title: "Purchasing", Scope: "Purchasing process 2026", Criteria: "ISO 9001:2015",
-		ProcessID: 3, ProcessName: "Purchasing", LeadID: 1, Lead: "Ana", Team: []qaudit.Member{{ID: 2, Name: "Bo"}, {ID: 1, Name: "Ana"}},
+func validAudit() qaudit.QualityAudit {
+	return qaudit.QualityAudit{Type: qaudit.TypeInternal, Title: "Purchasing", Scope: "Purchasing process 2026", Criteria: "ISO 9001:2015",
+		ProcessID: 3, ProcessName: "Purchasing", LeadID: 1, Lead: "Ana", Team: []qaudit.TeamMember{{ID: 2, Name: "Bo"}, {ID: 1, Name: "Ana"}},
 		PlannedStart: qms.NewDate(2026, 3, 2)}
 }
 
@@ -271,17 +271,17 @@ func TestAuditValidate(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name   string
-		change func(*qaudit.Audit)
+		change func(*qaudit.QualityAudit)
 		field  string
 	}{
-		{"no scope", func(a *qaudit.Audit) { a.Scope = "" }, "scope"},
-		{"no criteria", func(a *qaudit.Audit) { a.Criteria = "" }, "criteria"},
-		{"no lead", func(a *qaudit.Audit) { a.LeadID = 0 }, "lead_id"},
-		{"supplier audit without supplier", func(a *qaudit.Audit) { a.Type, a.ProcessID = qaudit.TypeSupplier, 0 }, "supplier_id"},
-		{"internal audit of a supplier", func(a *qaudit.Audit) { a.SupplierID = 4 }, "supplier_id"},
-		{"end before start", func(a *qaudit.Audit) { a.PlannedEnd = qms.NewDate(2026, 3, 1) }, "planned_end"},
-		{"no start", func(a *qaudit.Audit) { a.PlannedStart = qms.Date{} }, "planned_start"},
-		{"bad type", func(a *qaudit.Audit) { a.Type = "social" }, "type"},
+		{"no scope", func(a *qaudit.QualityAudit) { a.Scope = "" }, "scope"},
+		{"no criteria", func(a *qaudit.QualityAudit) { a.Criteria = "" }, "criteria"},
+		{"no lead", func(a *qaudit.QualityAudit) { a.LeadID = 0 }, "lead_id"},
+		{"supplier audit without supplier", func(a *qaudit.QualityAudit) { a.Type, a.ProcessID = qaudit.TypeSupplier, 0 }, "supplier_id"},
+		{"internal audit of a supplier", func(a *qaudit.QualityAudit) { a.SupplierID = 4 }, "supplier_id"},
+		{"end before start", func(a *qaudit.QualityAudit) { a.PlannedEnd = qms.NewDate(2026, 3, 1) }, "planned_end"},
+		{"no start", func(a *qaudit.QualityAudit) { a.PlannedStart = qms.Date{} }, "planned_start"},
+		{"bad type", func(a *qaudit.QualityAudit) { a.Type = "social" }, "type"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := validAudit()
@@ -416,14 +416,14 @@ func TestSchedule(t *testing.T) {
 func TestItemValidate(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		it    qaudit.Item
+		it    qaudit.ProgrammeItem
 		field string
 	}{
-		{"no risk", qaudit.Item{Subject: qaudit.SubjectClause, Clause: "8.4", TemplateKey: "k"}, "risk"},
-		{"supplier without id", qaudit.Item{Subject: qaudit.SubjectSupplier, Risk: qaudit.RiskHigh, TemplateKey: "k"}, "supplier_id"},
-		{"clause without clause", qaudit.Item{Subject: qaudit.SubjectClause, Risk: qaudit.RiskLow, TemplateKey: "k"}, "clause"},
-		{"supplier audit of a process", qaudit.Item{Subject: qaudit.SubjectProcess, Name: "P", Risk: qaudit.RiskLow, AuditType: qaudit.TypeSupplier, TemplateKey: "k"}, "audit_type"},
-		{"no template", qaudit.Item{Subject: qaudit.SubjectProcess, Name: "P", Risk: qaudit.RiskLow}, "template_key"},
+		{"no risk", qaudit.ProgrammeItem{Subject: qaudit.SubjectClause, Clause: "8.4", TemplateKey: "k"}, "risk"},
+		{"supplier without id", qaudit.ProgrammeItem{Subject: qaudit.SubjectSupplier, Risk: qaudit.RiskHigh, TemplateKey: "k"}, "supplier_id"},
+		{"clause without clause", qaudit.ProgrammeItem{Subject: qaudit.SubjectClause, Risk: qaudit.RiskLow, TemplateKey: "k"}, "clause"},
+		{"supplier audit of a process", qaudit.ProgrammeItem{Subject: qaudit.SubjectProcess, Name: "P", Risk: qaudit.RiskLow, AuditType: qaudit.TypeSupplier, TemplateKey: "k"}, "audit_type"},
+		{"no template", qaudit.ProgrammeItem{Subject: qaudit.SubjectProcess, Name: "P", Risk: qaudit.RiskLow}, "template_key"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, ok := qms.ErrorFields(tc.it.Validate())[tc.field]; !ok {
@@ -431,7 +431,7 @@ func TestItemValidate(t *testing.T) {
 			}
 		})
 	}
-	it := qaudit.Item{Subject: qaudit.SubjectSupplier, SupplierID: 3, Risk: qaudit.RiskHigh, TemplateKey: qaudit.KeyFactory}
+	it := qaudit.ProgrammeItem{Subject: qaudit.SubjectSupplier, SupplierID: 3, Risk: qaudit.RiskHigh, TemplateKey: qaudit.KeyFactory}
 	if err := it.Validate(); err != nil || it.AuditType != qaudit.TypeSupplier {
 		t.Errorf("%v %s", err, it.AuditType)
 	}
@@ -446,9 +446,9 @@ func TestPermissions(t *testing.T) {
 	viewer := qms.Actor{UserID: 2, Role: qms.RoleViewer}
 	supUser := qms.Actor{UserID: 9, Role: qms.RoleSupplier, SupplierID: &sup}
 	otherSup := qms.Actor{UserID: 10, Role: qms.RoleSupplier, SupplierID: &other}
-	internal := &qaudit.Audit{ID: 1, Type: qaudit.TypeInternal, Status: qaudit.StatusCompleted, LeadID: 2}
-	supAudit := &qaudit.Audit{ID: 2, Type: qaudit.TypeSupplier, SupplierID: sup, Status: qaudit.StatusCompleted, LeadID: 2}
-	running := &qaudit.Audit{ID: 3, Type: qaudit.TypeSupplier, SupplierID: sup, Status: qaudit.StatusInProgress, LeadID: 2}
+	internal := &qaudit.QualityAudit{ID: 1, Type: qaudit.TypeInternal, Status: qaudit.StatusCompleted, LeadID: 2}
+	supAudit := &qaudit.QualityAudit{ID: 2, Type: qaudit.TypeSupplier, SupplierID: sup, Status: qaudit.StatusCompleted, LeadID: 2}
+	running := &qaudit.QualityAudit{ID: 3, Type: qaudit.TypeSupplier, SupplierID: sup, Status: qaudit.StatusInProgress, LeadID: 2}
 	for _, tc := range []struct {
 		name string
 		got  bool

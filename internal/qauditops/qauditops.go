@@ -47,19 +47,19 @@ func internalOnly(a qms.Actor) error {
 	return nil
 }
 
-// View is an audit with its checklist, findings and score.
-type View struct {
-	Audit     qaudit.Audit      `json:"audit"`
-	Questions []qaudit.Question `json:"questions"`
-	Findings  []qaudit.Finding  `json:"findings"`
-	Score     qaudit.Score      `json:"score"`
+// AuditView is an audit with its checklist, findings and score.
+type AuditView struct {
+	Audit     qaudit.QualityAudit   `json:"audit"`
+	Questions []qaudit.Question     `json:"questions"`
+	Findings  []qaudit.AuditFinding `json:"findings"`
+	Score     qaudit.Score          `json:"score"`
 	// What the actor may do now.
 	CanConduct bool `json:"can_conduct"`
 	CanManage  bool `json:"can_manage"`
 }
 
 // visible reads an audit the actor may see. Returns not found.
-func visible(tx *store.Tx, a qms.Actor, id int64) (*qaudit.Audit, error) {
+func visible(tx *store.Tx, a qms.Actor, id int64) (*qaudit.QualityAudit, error) {
 	au, err := tx.QualityAudit(id)
 	if err != nil {
 		return nil, err
@@ -73,9 +73,9 @@ func visible(tx *store.Tx, a qms.Actor, id int64) (*qaudit.Audit, error) {
 // Get returns an audit the actor may see with its questions, findings and
 // score. A supplier user gets its issued supplier audit without the
 // buyer's NCR links. Returns not found.
-func (s *Service) Get(ctx context.Context, id int64) (*View, error) {
+func (s *Service) Get(ctx context.Context, id int64) (*AuditView, error) {
 	a := actor(ctx)
-	var v View
+	var v AuditView
 	err := s.Store.View(ctx, func(tx *store.Tx) error {
 		au, err := visible(tx, a, id)
 		if err != nil {
@@ -109,15 +109,15 @@ type Filter = store.QualityAuditFilter
 // List returns the audits the actor may see matching f, newest first, and
 // the cursor of the next page. A supplier user gets only its supplier's
 // issued supplier audits.
-func (s *Service) List(ctx context.Context, f Filter) ([]qaudit.Audit, int64, error) {
+func (s *Service) List(ctx context.Context, f Filter) ([]qaudit.QualityAudit, int64, error) {
 	a := actor(ctx)
 	switch {
 	case a.Role == qms.RoleSupplier && a.SupplierID != nil:
 		f.Type, f.SupplierID, f.Done = qaudit.TypeSupplier, *a.SupplierID, true
 	case !qaudit.CanSeeProgramme(a):
-		return []qaudit.Audit{}, 0, nil
+		return []qaudit.QualityAudit{}, 0, nil
 	}
-	var out []qaudit.Audit
+	var out []qaudit.QualityAudit
 	var next int64
 	err := s.Store.View(ctx, func(tx *store.Tx) error {
 		var err error
@@ -125,18 +125,18 @@ func (s *Service) List(ctx context.Context, f Filter) ([]qaudit.Audit, int64, er
 		return err
 	})
 	if out == nil {
-		out = []qaudit.Audit{}
+		out = []qaudit.QualityAudit{}
 	}
 	return out, next, err
 }
 
 // Findings returns findings across audits (internal staff only): open ones
 // due first.
-func (s *Service) Findings(ctx context.Context, f store.FindingFilter) ([]qaudit.Finding, error) {
+func (s *Service) Findings(ctx context.Context, f store.FindingFilter) ([]qaudit.AuditFinding, error) {
 	if err := internalOnly(actor(ctx)); err != nil {
 		return nil, err
 	}
-	var out []qaudit.Finding
+	var out []qaudit.AuditFinding
 	err := s.Store.View(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = tx.ListAuditFindings(f)
@@ -147,7 +147,7 @@ func (s *Service) Findings(ctx context.Context, f store.FindingFilter) ([]qaudit
 
 // Plan plans an audit (a quality manager). Returns forbidden or invalid
 // (including the independence rule).
-func (s *Service) Plan(ctx context.Context, au *qaudit.Audit) error {
+func (s *Service) Plan(ctx context.Context, au *qaudit.QualityAudit) error {
 	if err := internalOnly(actor(ctx)); err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (s *Service) Plan(ctx context.Context, au *qaudit.Audit) error {
 
 // UpdatePlan changes a planned or running audit's plan (a quality
 // manager). Returns forbidden, not found, invalid or conflict.
-func (s *Service) UpdatePlan(ctx context.Context, au *qaudit.Audit, expected int64, reason string) error {
+func (s *Service) UpdatePlan(ctx context.Context, au *qaudit.QualityAudit, expected int64, reason string) error {
 	if err := internalOnly(actor(ctx)); err != nil {
 		return err
 	}
@@ -164,26 +164,26 @@ func (s *Service) UpdatePlan(ctx context.Context, au *qaudit.Audit, expected int
 }
 
 // Start starts a planned audit (its team or a manager).
-func (s *Service) Start(ctx context.Context, id, expected int64) (*qaudit.Audit, error) {
-	return s.move(ctx, func(tx *store.Tx) (*qaudit.Audit, error) { return tx.StartAudit(id, expected) })
+func (s *Service) Start(ctx context.Context, id, expected int64) (*qaudit.QualityAudit, error) {
+	return s.move(ctx, func(tx *store.Tx) (*qaudit.QualityAudit, error) { return tx.StartAudit(id, expected) })
 }
 
 // Cancel cancels a planned or running audit with a reason (a manager).
-func (s *Service) Cancel(ctx context.Context, id, expected int64, reason string) (*qaudit.Audit, error) {
-	return s.move(ctx, func(tx *store.Tx) (*qaudit.Audit, error) { return tx.CancelAudit(id, expected, reason) })
+func (s *Service) Cancel(ctx context.Context, id, expected int64, reason string) (*qaudit.QualityAudit, error) {
+	return s.move(ctx, func(tx *store.Tx) (*qaudit.QualityAudit, error) { return tx.CancelAudit(id, expected, reason) })
 }
 
 // Complete issues the report of a running audit (its team or a manager):
 // every question answered, a summary; the score and findings follow.
-func (s *Service) Complete(ctx context.Context, id, expected int64, summary string) (*qaudit.Audit, error) {
-	return s.move(ctx, func(tx *store.Tx) (*qaudit.Audit, error) { return tx.CompleteAudit(id, expected, summary) })
+func (s *Service) Complete(ctx context.Context, id, expected int64, summary string) (*qaudit.QualityAudit, error) {
+	return s.move(ctx, func(tx *store.Tx) (*qaudit.QualityAudit, error) { return tx.CompleteAudit(id, expected, summary) })
 }
 
-func (s *Service) move(ctx context.Context, fn func(tx *store.Tx) (*qaudit.Audit, error)) (*qaudit.Audit, error) {
+func (s *Service) move(ctx context.Context, fn func(tx *store.Tx) (*qaudit.QualityAudit, error)) (*qaudit.QualityAudit, error) {
 	if err := internalOnly(actor(ctx)); err != nil {
 		return nil, err
 	}
-	var out *qaudit.Audit
+	var out *qaudit.QualityAudit
 	err := s.Store.Update(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = fn(tx)
@@ -313,21 +313,23 @@ func (s *Service) RaiseCAPA(ctx context.Context, findingID, expected, ownerID in
 }
 
 // SetDue moves an open finding's due date with a reason (a manager).
-func (s *Service) SetDue(ctx context.Context, findingID, expected int64, due qms.Date, reason string) (*qaudit.Finding, error) {
-	return s.finding(ctx, func(tx *store.Tx) (*qaudit.Finding, error) { return tx.SetFindingDue(findingID, expected, due, reason) })
+func (s *Service) SetDue(ctx context.Context, findingID, expected int64, due qms.Date, reason string) (*qaudit.AuditFinding, error) {
+	return s.finding(ctx, func(tx *store.Tx) (*qaudit.AuditFinding, error) {
+		return tx.SetFindingDue(findingID, expected, due, reason)
+	})
 }
 
 // CloseFinding closes an open finding with its verification note (a
 // manager); the audit closes with its last open finding.
-func (s *Service) CloseFinding(ctx context.Context, findingID, expected int64, note string) (*qaudit.Finding, error) {
-	return s.finding(ctx, func(tx *store.Tx) (*qaudit.Finding, error) { return tx.CloseFinding(findingID, expected, note) })
+func (s *Service) CloseFinding(ctx context.Context, findingID, expected int64, note string) (*qaudit.AuditFinding, error) {
+	return s.finding(ctx, func(tx *store.Tx) (*qaudit.AuditFinding, error) { return tx.CloseFinding(findingID, expected, note) })
 }
 
-func (s *Service) finding(ctx context.Context, fn func(tx *store.Tx) (*qaudit.Finding, error)) (*qaudit.Finding, error) {
+func (s *Service) finding(ctx context.Context, fn func(tx *store.Tx) (*qaudit.AuditFinding, error)) (*qaudit.AuditFinding, error) {
 	if err := internalOnly(actor(ctx)); err != nil {
 		return nil, err
 	}
-	var out *qaudit.Finding
+	var out *qaudit.AuditFinding
 	err := s.Store.Update(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = fn(tx)
@@ -432,7 +434,7 @@ func (s *Service) CreateProgramme(ctx context.Context, p *qaudit.Programme) erro
 }
 
 // AddItem adds a line to a programme (a manager).
-func (s *Service) AddItem(ctx context.Context, it *qaudit.Item) error {
+func (s *Service) AddItem(ctx context.Context, it *qaudit.ProgrammeItem) error {
 	if err := internalOnly(actor(ctx)); err != nil {
 		return err
 	}

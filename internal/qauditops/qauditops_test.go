@@ -62,14 +62,14 @@ func TestSupplierAuditThroughOperations(t *testing.T) {
 		qm, auditor, inspector := as(w.Users[qms.RoleQualityManager]), as(w.Users[qms.RoleAuditor]), as(w.Users[qms.RoleInspector])
 		supA, supB := as(w.A.User), as(w.B.User)
 
-		a := &qaudit.Audit{Type: qaudit.TypeSupplier, Title: "Factory audit", Scope: "Plant", TemplateKey: qaudit.KeyFactory,
-			SupplierID: w.A.Supplier.ID, LeadID: w.Users[qms.RoleAuditor].ID, Team: []qaudit.Member{{ID: w.Users[qms.RoleInspector].ID}},
+		a := &qaudit.QualityAudit{Type: qaudit.TypeSupplier, Title: "Factory audit", Scope: "Plant", TemplateKey: qaudit.KeyFactory,
+			SupplierID: w.A.Supplier.ID, LeadID: w.Users[qms.RoleAuditor].ID, Team: []qaudit.TeamMember{{ID: w.Users[qms.RoleInspector].ID}},
 			PlannedStart: opstest.Day(0)}
 		wantKind(t, "supplier plans", ops.Plan(supA, a), qms.KindNotFound)
 		if err := ops.Plan(qm, a); err != nil {
 			t.Fatal(err)
 		}
-		internal := &qaudit.Audit{Type: qaudit.TypeInternal, Title: "9001 internal", Scope: "All", TemplateKey: qaudit.KeyISO9001,
+		internal := &qaudit.QualityAudit{Type: qaudit.TypeInternal, Title: "9001 internal", Scope: "All", TemplateKey: qaudit.KeyISO9001,
 			LeadID: w.Users[qms.RoleAuditor].ID, PlannedStart: opstest.Day(0)}
 		if err := ops.Plan(qm, internal); err != nil {
 			t.Fatal(err)

@@ -174,7 +174,7 @@ const qauditColumns = `a.id, a.programme_item_id, a.type, a.status, a.title, a.s
 
 const qauditFrom = " FROM audits a LEFT JOIN suppliers s ON s.id = a.supplier_id"
 
-func scanQAudit(sc scanner, a *qaudit.Audit) error {
+func scanQAudit(sc scanner, a *qaudit.QualityAudit) error {
 	var item, proc, sup, site sql.NullInt64
 	var team string
 	var score sql.NullFloat64
@@ -196,14 +196,14 @@ func scanQAudit(sc scanner, a *qaudit.Audit) error {
 		v := closed.Time.UTC()
 		a.ClosedAt = &v
 	}
-	a.Team = []qaudit.Member{}
+	a.Team = []qaudit.TeamMember{}
 	return json.Unmarshal([]byte(team), &a.Team)
 }
 
 // QualityAudit returns the audit with the given id (without its questions
 // and findings). Returns not found. The caller checks qaudit.CanSee.
-func (tx *Tx) QualityAudit(id int64) (*qaudit.Audit, error) {
-	var a qaudit.Audit
+func (tx *Tx) QualityAudit(id int64) (*qaudit.QualityAudit, error) {
+	var a qaudit.QualityAudit
 	if err := scanQAudit(tx.QueryRow("SELECT "+qauditColumns+qauditFrom+" WHERE a.id = ?", id), &a); err != nil {
 		if err == sql.ErrNoRows {
 			return nil, qaudit.NotFound(id)
@@ -250,7 +250,7 @@ type QualityAuditFilter struct {
 // next page (0 when none). The operations layer filters by what the actor
 // may see (qaudit.CanSee): for a supplier user it sets Type, SupplierID
 // and Done.
-func (tx *Tx) ListQualityAudits(f QualityAuditFilter) ([]qaudit.Audit, int64, error) {
+func (tx *Tx) ListQualityAudits(f QualityAuditFilter) ([]qaudit.QualityAudit, int64, error) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
@@ -296,8 +296,8 @@ func (tx *Tx) ListQualityAudits(f QualityAuditFilter) ([]qaudit.Audit, int64, er
 // report is issued (completed or closed), by completion date: the audit
 // score of the supplier scorecard. Returns nil and no error when the
 // supplier has none.
-func (tx *Tx) LatestSupplierAudit(supplierID int64) (*qaudit.Audit, error) {
-	var a qaudit.Audit
+func (tx *Tx) LatestSupplierAudit(supplierID int64) (*qaudit.QualityAudit, error) {
+	var a qaudit.QualityAudit
 	err := scanQAudit(tx.QueryRow("SELECT "+qauditColumns+qauditFrom+` WHERE a.supplier_id = ? AND a.type = 'supplier'
 		AND a.status IN ('completed', 'closed') ORDER BY a.completed_on DESC, a.id DESC LIMIT 1`, supplierID), &a)
 	if err == sql.ErrNoRows {
@@ -316,7 +316,7 @@ func (tx *Tx) LatestSupplierAudit(supplierID int64) (*qaudit.Audit, error) {
 // supplier and site, the programme line, the lead auditor and the team
 // (existing, enabled users who may audit: never a supplier user), and
 // applies the independence rule against the audited process's owner.
-func (tx *Tx) checkAuditRefs(a *qaudit.Audit) (*qaudit.Template, error) {
+func (tx *Tx) checkAuditRefs(a *qaudit.QualityAudit) (*qaudit.Template, error) {
 	p := qms.Problems{}
 	tpl, err := tx.AuditTemplate(a.TemplateKey)
 	if err := invalidRef(p, "template_key", err); err != nil {
@@ -399,7 +399,7 @@ func (tx *Tx) checkAuditRefs(a *qaudit.Audit) (*qaudit.Template, error) {
 // from its template, audited. Returns forbidden or invalid (including
 // unknown records, a supplier user on the team, and an auditor who owns
 // the audited process).
-func (tx *Tx) PlanAudit(a *qaudit.Audit) error {
+func (tx *Tx) PlanAudit(a *qaudit.QualityAudit) error {
 	if !qaudit.CanManage(tx.Actor) {
 		return qaudit.Forbidden("plan audits: a quality manager does")
 	}
@@ -453,7 +453,7 @@ func (tx *Tx) PlanAudit(a *qaudit.Audit) error {
 // supplier) if its version is still expected, audited with the reason.
 // Returns forbidden, not found, invalid (including the independence rule)
 // or conflict.
-func (tx *Tx) UpdateAuditPlan(in *qaudit.Audit, expected int64, reason string) error {
+func (tx *Tx) UpdateAuditPlan(in *qaudit.QualityAudit, expected int64, reason string) error {
 	if !qaudit.CanManage(tx.Actor) {
 		return qaudit.Forbidden("change audit plans: a quality manager does")
 	}
@@ -495,7 +495,7 @@ func (tx *Tx) UpdateAuditPlan(in *qaudit.Audit, expected int64, reason string) e
 
 // setAuditStatus writes the audit's status and the fields that go with it
 // if its version is still expected, audited.
-func (tx *Tx) setAuditStatus(before *qaudit.Audit, expected int64, to qaudit.Status, action, reason string, set func(a *qaudit.Audit)) (*qaudit.Audit, error) {
+func (tx *Tx) setAuditStatus(before *qaudit.QualityAudit, expected int64, to qaudit.Status, action, reason string, set func(a *qaudit.QualityAudit)) (*qaudit.QualityAudit, error) {
 	cur := *before
 	cur.Status = to
 	if set != nil {
@@ -524,7 +524,7 @@ func (tx *Tx) setAuditStatus(before *qaudit.Audit, expected int64, to qaudit.Sta
 // StartAudit starts a planned audit (qaudit.CanConduct: its team or a
 // manager) if its version is still expected, audited. Returns not found,
 // forbidden or conflict.
-func (tx *Tx) StartAudit(id, expected int64) (*qaudit.Audit, error) {
+func (tx *Tx) StartAudit(id, expected int64) (*qaudit.QualityAudit, error) {
 	a, err := tx.conductable(id, "start audits")
 	if err != nil {
 		return nil, err
@@ -533,13 +533,13 @@ func (tx *Tx) StartAudit(id, expected int64) (*qaudit.Audit, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tx.setAuditStatus(a, expected, to, string(qaudit.MoveStart), "", func(a *qaudit.Audit) { a.StartedOn = tx.today() })
+	return tx.setAuditStatus(a, expected, to, string(qaudit.MoveStart), "", func(a *qaudit.QualityAudit) { a.StartedOn = tx.today() })
 }
 
 // CancelAudit cancels a planned or running audit with a reason
 // (qaudit.CanManage), audited. Returns forbidden, not found, invalid (no
 // reason) or conflict.
-func (tx *Tx) CancelAudit(id, expected int64, reason string) (*qaudit.Audit, error) {
+func (tx *Tx) CancelAudit(id, expected int64, reason string) (*qaudit.QualityAudit, error) {
 	if !qaudit.CanManage(tx.Actor) {
 		return nil, qaudit.Forbidden("cancel audits: a quality manager does")
 	}
@@ -560,11 +560,11 @@ func (tx *Tx) CancelAudit(id, expected int64, reason string) (*qaudit.Audit, err
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	return tx.setAuditStatus(a, expected, to, string(qaudit.MoveCancel), reason, func(a *qaudit.Audit) { a.StatusReason = reason })
+	return tx.setAuditStatus(a, expected, to, string(qaudit.MoveCancel), reason, func(a *qaudit.QualityAudit) { a.StatusReason = reason })
 }
 
 // conductable reads an audit the actor may see and conduct.
-func (tx *Tx) conductable(id int64, what string) (*qaudit.Audit, error) {
+func (tx *Tx) conductable(id int64, what string) (*qaudit.QualityAudit, error) {
 	a, err := tx.QualityAudit(id)
 	if err != nil {
 		return nil, err
@@ -644,7 +644,7 @@ func (tx *Tx) AnswerAuditQuestion(auditID int64, line int, ans qaudit.Answer) (*
 // nonconformities with due dates, noted observations and opportunities
 // for improvement), all audited. An audit without open findings closes at
 // once. Returns not found, forbidden, invalid or conflict.
-func (tx *Tx) CompleteAudit(id, expected int64, summary string) (*qaudit.Audit, error) {
+func (tx *Tx) CompleteAudit(id, expected int64, summary string) (*qaudit.QualityAudit, error) {
 	a, err := tx.conductable(id, "issue audit reports")
 	if err != nil {
 		return nil, err
@@ -662,7 +662,7 @@ func (tx *Tx) CompleteAudit(id, expected int64, summary string) (*qaudit.Audit, 
 	}
 	score := qaudit.ScoreOf(qs)
 	today := tx.today()
-	after, err := tx.setAuditStatus(a, expected, to, string(qaudit.MoveComplete), "", func(a *qaudit.Audit) {
+	after, err := tx.setAuditStatus(a, expected, to, string(qaudit.MoveComplete), "", func(a *qaudit.QualityAudit) {
 		a.CompletedOn, a.Summary = today, strings.TrimSpace(summary)
 		if score.HasScore {
 			v := score.Percent
@@ -693,13 +693,13 @@ func (tx *Tx) CompleteAudit(id, expected int64, summary string) (*qaudit.Audit, 
 }
 
 // closeAudit closes a completed audit whose findings are all closed.
-func (tx *Tx) closeAudit(a *qaudit.Audit) (*qaudit.Audit, error) {
+func (tx *Tx) closeAudit(a *qaudit.QualityAudit) (*qaudit.QualityAudit, error) {
 	to, err := qaudit.Next(a.Status, qaudit.MoveClose)
 	if err != nil {
 		return nil, err
 	}
 	now := tx.Now
-	return tx.setAuditStatus(a, a.Version, to, string(qaudit.MoveClose), "", func(a *qaudit.Audit) { a.ClosedAt = &now })
+	return tx.setAuditStatus(a, a.Version, to, string(qaudit.MoveClose), "", func(a *qaudit.QualityAudit) { a.ClosedAt = &now })
 }
 
 // ---- Findings: reading ----
@@ -709,7 +709,7 @@ const findingColumns = `f.id, f.audit_id, f.line, f.grade, f.clause, f.question,
 
 const findingFrom = " FROM audit_findings f JOIN audits a ON a.id = f.audit_id"
 
-func scanFinding(sc scanner, f *qaudit.Finding) error {
+func scanFinding(sc scanner, f *qaudit.AuditFinding) error {
 	var ncrID, capaID, sup sql.NullInt64
 	var closed sql.NullTime
 	if err := sc.Scan(&f.ID, &f.AuditID, &f.Line, &f.Grade, &f.Clause, &f.Question, &f.Evidence, &f.Status, dateDest{&f.DueOn}, &ncrID, &capaID,
@@ -726,13 +726,13 @@ func scanFinding(sc scanner, f *qaudit.Finding) error {
 }
 
 // AuditFindings returns the findings of an audit in checklist order.
-func (tx *Tx) AuditFindings(auditID int64) ([]qaudit.Finding, error) {
+func (tx *Tx) AuditFindings(auditID int64) ([]qaudit.AuditFinding, error) {
 	return scanAllTx(tx, "SELECT "+findingColumns+findingFrom+" WHERE f.audit_id = ? ORDER BY f.line", []any{auditID}, scanFinding)
 }
 
 // AuditFinding returns the finding with the given id. Returns not found.
-func (tx *Tx) AuditFinding(id int64) (*qaudit.Finding, error) {
-	var f qaudit.Finding
+func (tx *Tx) AuditFinding(id int64) (*qaudit.AuditFinding, error) {
+	var f qaudit.AuditFinding
 	if err := scanFinding(tx.QueryRow("SELECT "+findingColumns+findingFrom+" WHERE f.id = ?", id), &f); err != nil {
 		return nil, mapError(err, "Audit finding "+qaudit.FindingNumber(id))
 	}
@@ -749,7 +749,7 @@ type FindingFilter struct {
 
 // ListAuditFindings returns findings across audits matching f, the ones
 // due first (then newest).
-func (tx *Tx) ListAuditFindings(f FindingFilter) ([]qaudit.Finding, error) {
+func (tx *Tx) ListAuditFindings(f FindingFilter) ([]qaudit.AuditFinding, error) {
 	var where []string
 	var args []any
 	if f.Status != "" {

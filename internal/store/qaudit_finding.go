@@ -21,7 +21,7 @@ import (
 
 // openFinding reads a finding of a completed audit for a change by a
 // manager (qaudit.CanManage) at the expected version.
-func (tx *Tx) openFinding(id, expected int64, what string) (*qaudit.Finding, *qaudit.Audit, error) {
+func (tx *Tx) openFinding(id, expected int64, what string) (*qaudit.AuditFinding, *qaudit.QualityAudit, error) {
 	if !qaudit.CanManage(tx.Actor) {
 		return nil, nil, qaudit.Forbidden(what + ": a quality manager does")
 	}
@@ -43,7 +43,7 @@ func (tx *Tx) openFinding(id, expected int64, what string) (*qaudit.Finding, *qa
 }
 
 // writeFinding stores a changed finding at its version, audited.
-func (tx *Tx) writeFinding(before, f *qaudit.Finding, action, reason string) error {
+func (tx *Tx) writeFinding(before, f *qaudit.AuditFinding, action, reason string) error {
 	res, err := tx.Exec(`UPDATE audit_findings SET status = ?, due_on = ?, ncr_id = ?, capa_id = ?, closure_note = ?, closed_by_id = ?, closed_by = ?,
 		closed_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
 		f.Status, dateValue(f.DueOn), idArg(f.NCRID), idArg(f.CAPAID), f.ClosureNote, f.ClosedByID, f.ClosedBy, f.ClosedAt, tx.Now, f.ID, before.Version)
@@ -62,7 +62,7 @@ func (tx *Tx) writeFinding(before, f *qaudit.Finding, action, reason string) err
 }
 
 // findingTitle is the title of an NCR or CAPA raised from a finding.
-func findingTitle(f *qaudit.Finding, a *qaudit.Audit) string {
+func findingTitle(f *qaudit.AuditFinding, a *qaudit.QualityAudit) string {
 	t := fmt.Sprintf("%s (%s, %s): %s", f.Number(), a.Number(), f.Clause, f.Question)
 	if utf8.RuneCountInString(t) > ncr.MaxTitleLen {
 		r := []rune(t)
@@ -153,7 +153,7 @@ func (tx *Tx) RaiseFindingCAPA(findingID, expected, ownerID int64) (*capa.CAPA, 
 
 // SetFindingDue moves the due date of an open nonconformity with a reason
 // (a manager), audited. Returns forbidden, not found, invalid or conflict.
-func (tx *Tx) SetFindingDue(findingID, expected int64, due qms.Date, reason string) (*qaudit.Finding, error) {
+func (tx *Tx) SetFindingDue(findingID, expected int64, due qms.Date, reason string) (*qaudit.AuditFinding, error) {
 	f, _, err := tx.openFinding(findingID, expected, "move due dates of findings")
 	if err != nil {
 		return nil, err
@@ -183,7 +183,7 @@ func (tx *Tx) SetFindingDue(findingID, expected int64, due qms.Date, reason stri
 // count), a major one needs one of them. When it was the audit's last
 // open finding, the audit closes too. Returns forbidden, not found,
 // invalid or conflict.
-func (tx *Tx) CloseFinding(findingID, expected int64, note string) (*qaudit.Finding, error) {
+func (tx *Tx) CloseFinding(findingID, expected int64, note string) (*qaudit.AuditFinding, error) {
 	f, a, err := tx.openFinding(findingID, expected, "close findings")
 	if err != nil {
 		return nil, err

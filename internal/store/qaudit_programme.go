@@ -23,7 +23,7 @@ func scanProgramme(sc scanner, p *qaudit.Programme) error {
 
 const itemColumns = "id, programme_id, subject, process_id, supplier_id, clause, name, risk, audit_type, template_key, notes"
 
-func scanItem(sc scanner, it *qaudit.Item) error {
+func scanItem(sc scanner, it *qaudit.ProgrammeItem) error {
 	var proc, sup sql.NullInt64
 	err := sc.Scan(&it.ID, &it.ProgrammeID, &it.Subject, &proc, &sup, &it.Clause, &it.Name, &it.Risk, &it.AuditType, &it.TemplateKey, &it.Notes)
 	it.ProcessID, it.SupplierID = proc.Int64, sup.Int64
@@ -86,7 +86,7 @@ func (tx *Tx) CreateAuditProgramme(p *qaudit.Programme) error {
 	if err != nil {
 		return mapError(err, "An audit programme for this year")
 	}
-	p.ID, p.Items, p.CreatedAt, p.UpdatedAt, p.Version = id, []qaudit.Item{}, tx.Now, tx.Now, 1
+	p.ID, p.Items, p.CreatedAt, p.UpdatedAt, p.Version = id, []qaudit.ProgrammeItem{}, tx.Now, tx.Now, 1
 	return tx.Audit(entityAuditProgramme, id, qms.ActionCreate, nil, p, "")
 }
 
@@ -94,7 +94,7 @@ func (tx *Tx) CreateAuditProgramme(p *qaudit.Programme) error {
 // supplier and template must exist; the name is filled from the supplier
 // or clause when empty. Audited on the programme. Returns forbidden,
 // not found (the programme) or invalid.
-func (tx *Tx) AddProgrammeItem(it *qaudit.Item) error {
+func (tx *Tx) AddProgrammeItem(it *qaudit.ProgrammeItem) error {
 	if !qaudit.CanManage(tx.Actor) {
 		return qaudit.Forbidden("plan audit programmes: a quality manager does")
 	}
@@ -144,7 +144,7 @@ func (tx *Tx) RemoveProgrammeItem(id int64, reason string) error {
 	if !qaudit.CanManage(tx.Actor) {
 		return qaudit.Forbidden("plan audit programmes: a quality manager does")
 	}
-	var it qaudit.Item
+	var it qaudit.ProgrammeItem
 	if err := scanItem(tx.QueryRow("SELECT "+itemColumns+" FROM audit_programme_items WHERE id = ? AND removed_at IS NULL", id), &it); err != nil {
 		return mapError(err, "Programme line")
 	}

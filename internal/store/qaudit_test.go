@@ -33,23 +33,23 @@ func newAuditFixture(t *testing.T, s *store.Store) *auditFixture {
 	}
 }
 
-func (f *auditFixture) supplierAudit() *qaudit.Audit {
-	return &qaudit.Audit{Type: qaudit.TypeSupplier, Title: "Factory re-audit 2026", Scope: "Plant 1: moulding, assembly, final inspection",
+func (f *auditFixture) supplierAudit() *qaudit.QualityAudit {
+	return &qaudit.QualityAudit{Type: qaudit.TypeSupplier, Title: "Factory re-audit 2026", Scope: "Plant 1: moulding, assembly, final inspection",
 		TemplateKey: qaudit.KeyFactory, SupplierID: f.supID, SiteID: f.siteID, Auditee: "Factory QA manager", LeadID: f.lead.ID,
-		Team: []qaudit.Member{{ID: f.member.ID}}, PlannedStart: day("2026-03-10"), PlannedEnd: day("2026-03-11")}
+		Team: []qaudit.TeamMember{{ID: f.member.ID}}, PlannedStart: day("2026-03-10"), PlannedEnd: day("2026-03-11")}
 }
 
-func (f *auditFixture) plan(t *testing.T, s *store.Store, a *qaudit.Audit) *qaudit.Audit {
+func (f *auditFixture) plan(t *testing.T, s *store.Store, a *qaudit.QualityAudit) *qaudit.QualityAudit {
 	t.Helper()
 	update(t, s, actorCtx(f.qm), func(tx *store.Tx) error { return tx.PlanAudit(a) })
 	return a
 }
 
-func getQAudit(t *testing.T, s *store.Store, id int64) (*qaudit.Audit, []qaudit.Question, []qaudit.Finding) {
+func getQAudit(t *testing.T, s *store.Store, id int64) (*qaudit.QualityAudit, []qaudit.Question, []qaudit.AuditFinding) {
 	t.Helper()
-	var a *qaudit.Audit
+	var a *qaudit.QualityAudit
 	var qs []qaudit.Question
-	var fs []qaudit.Finding
+	var fs []qaudit.AuditFinding
 	view(t, s, func(tx *store.Tx) error {
 		var err error
 		if a, err = tx.QualityAudit(id); err != nil {
@@ -213,7 +213,7 @@ func TestQualityAuditLifecycle(t *testing.T) {
 		major = fs[0]
 
 		// Closing: the links must be closed first.
-		closeF := func(fd qaudit.Finding, note string) error {
+		closeF := func(fd qaudit.AuditFinding, note string) error {
 			return s.Update(actorCtx(f.qm), func(tx *store.Tx) error { _, err := tx.CloseFinding(fd.ID, fd.Version, note); return err })
 		}
 		err = closeF(major, "Re-audit on site")
@@ -283,18 +283,18 @@ func TestQualityAuditBadInput(t *testing.T) {
 		otherSite := newSite(t, s, other.ID, "Other plant", "", "Hanoi", "electronics")
 		for _, tc := range []struct {
 			name   string
-			change func(a *qaudit.Audit)
+			change func(a *qaudit.QualityAudit)
 			field  string
 			who    *qms.User
 			kind   qms.Kind
 		}{
-			{"supplier user on the team", func(a *qaudit.Audit) { a.Team = []qaudit.Member{{ID: f.supUser.ID}} }, "team.0", f.qm, qms.KindInvalid},
-			{"viewer leads", func(a *qaudit.Audit) { a.LeadID = f.viewer.ID }, "lead_id", f.qm, qms.KindInvalid},
-			{"unknown lead", func(a *qaudit.Audit) { a.LeadID = 99999 }, "lead_id", f.qm, qms.KindInvalid},
-			{"site of another supplier", func(a *qaudit.Audit) { a.SiteID = otherSite.ID }, "site_id", f.qm, qms.KindInvalid},
-			{"unknown template", func(a *qaudit.Audit) { a.TemplateKey = "custom-999" }, "template_key", f.qm, qms.KindInvalid},
-			{"no scope", func(a *qaudit.Audit) { a.Scope = "" }, "scope", f.qm, qms.KindInvalid},
-			{"auditor plans", func(a *qaudit.Audit) {}, "", f.lead, qms.KindForbidden},
+			{"supplier user on the team", func(a *qaudit.QualityAudit) { a.Team = []qaudit.TeamMember{{ID: f.supUser.ID}} }, "team.0", f.qm, qms.KindInvalid},
+			{"viewer leads", func(a *qaudit.QualityAudit) { a.LeadID = f.viewer.ID }, "lead_id", f.qm, qms.KindInvalid},
+			{"unknown lead", func(a *qaudit.QualityAudit) { a.LeadID = 99999 }, "lead_id", f.qm, qms.KindInvalid},
+			{"site of another supplier", func(a *qaudit.QualityAudit) { a.SiteID = otherSite.ID }, "site_id", f.qm, qms.KindInvalid},
+			{"unknown template", func(a *qaudit.QualityAudit) { a.TemplateKey = "custom-999" }, "template_key", f.qm, qms.KindInvalid},
+			{"no scope", func(a *qaudit.QualityAudit) { a.Scope = "" }, "scope", f.qm, qms.KindInvalid},
+			{"auditor plans", func(a *qaudit.QualityAudit) {}, "", f.lead, qms.KindForbidden},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				a := f.supplierAudit()
@@ -359,8 +359,8 @@ func TestAuditTemplatesAndProgramme(t *testing.T) {
 		if err := s.Update(actorCtx(f.qm), func(tx *store.Tx) error { return tx.CreateAuditProgramme(&qaudit.Programme{Year: 2026}) }); qms.ErrorKind(err) != qms.KindConflict {
 			t.Fatalf("second programme for 2026: %v", err)
 		}
-		it := &qaudit.Item{ProgrammeID: pg.ID, Subject: qaudit.SubjectSupplier, SupplierID: f.supID, Risk: qaudit.RiskHigh, TemplateKey: tpl.Key}
-		clause := &qaudit.Item{ProgrammeID: pg.ID, Subject: qaudit.SubjectClause, Clause: "8.4", Risk: qaudit.RiskLow, TemplateKey: qaudit.KeyISO9001}
+		it := &qaudit.ProgrammeItem{ProgrammeID: pg.ID, Subject: qaudit.SubjectSupplier, SupplierID: f.supID, Risk: qaudit.RiskHigh, TemplateKey: tpl.Key}
+		clause := &qaudit.ProgrammeItem{ProgrammeID: pg.ID, Subject: qaudit.SubjectClause, Clause: "8.4", Risk: qaudit.RiskLow, TemplateKey: qaudit.KeyISO9001}
 		update(t, s, actorCtx(f.qm), func(tx *store.Tx) error {
 			if err := tx.AddProgrammeItem(it); err != nil {
 				return err
@@ -412,12 +412,12 @@ func TestQualityAuditIndependence(t *testing.T) {
 		f := newAuditFixture(t, s)
 		proc := &process.Process{Name: "Purchasing", OwnerID: f.member.ID}
 		update(t, s, actorCtx(f.qm), func(tx *store.Tx) error { return tx.CreateProcess(proc) })
-		internal := func() *qaudit.Audit {
-			return &qaudit.Audit{Type: qaudit.TypeInternal, Title: "Purchasing 2026", Scope: "Supplier selection and evaluation", TemplateKey: qaudit.KeyISO9001,
+		internal := func() *qaudit.QualityAudit {
+			return &qaudit.QualityAudit{Type: qaudit.TypeInternal, Title: "Purchasing 2026", Scope: "Supplier selection and evaluation", TemplateKey: qaudit.KeyISO9001,
 				ProcessID: proc.ID, LeadID: f.lead.ID, PlannedStart: day("2026-04-01")}
 		}
 		a := internal()
-		a.Team = []qaudit.Member{{ID: f.member.ID}}
+		a.Team = []qaudit.TeamMember{{ID: f.member.ID}}
 		err := s.Update(actorCtx(f.qm), func(tx *store.Tx) error { return tx.PlanAudit(a) })
 		if qms.ErrorKind(err) != qms.KindInvalid || qms.ErrorFields(err)["team.0"] == "" || !strings.Contains(qms.ErrorMessage(err), "Jörg Weiß owns Purchasing: nobody audits their own process") {
 			t.Fatalf("owner on the team: %v", err)
@@ -435,7 +435,7 @@ func TestQualityAuditIndependence(t *testing.T) {
 			t.Errorf("process name %q", a.ProcessName)
 		}
 		in := *a
-		in.Team = []qaudit.Member{{ID: f.member.ID}}
+		in.Team = []qaudit.TeamMember{{ID: f.member.ID}}
 		if err := s.Update(actorCtx(f.qm), func(tx *store.Tx) error { return tx.UpdateAuditPlan(&in, a.Version, "more hands") }); qms.ErrorFields(err)["team.0"] == "" {
 			t.Fatalf("owner added to the team: %v", err)
 		}

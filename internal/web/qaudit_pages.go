@@ -22,8 +22,8 @@ import (
 
 type qauditListPage struct {
 	layout
-	Audits    []qaudit.Audit
-	Findings  []qaudit.Finding // open nonconformities, due first (internal staff)
+	Audits    []qaudit.QualityAudit
+	Findings  []qaudit.AuditFinding // open nonconformities, due first (internal staff)
 	Status    string
 	Type      string
 	Statuses  []qaudit.Status
@@ -65,7 +65,7 @@ func (u *UI) qauditList(w http.ResponseWriter, r *http.Request, a qms.Actor) err
 
 type qauditFormPage struct {
 	layout
-	Form    qaudit.Audit
+	Form    qaudit.QualityAudit
 	Opt     *qauditops.Options
 	Types   []qaudit.Type
 	Errors  map[string]string
@@ -76,10 +76,10 @@ func (*qauditFormPage) template() string { return "qaudit_form" }
 
 // OnTeam tells the form whether user id is on the team.
 func (p *qauditFormPage) OnTeam(id int64) bool {
-	return slices.ContainsFunc(p.Form.Team, func(m qaudit.Member) bool { return m.ID == id })
+	return slices.ContainsFunc(p.Form.Team, func(m qaudit.TeamMember) bool { return m.ID == id })
 }
 
-func (u *UI) qauditFormOf(r *http.Request, form qaudit.Audit) (*qauditFormPage, error) {
+func (u *UI) qauditFormOf(r *http.Request, form qaudit.QualityAudit) (*qauditFormPage, error) {
 	opt, err := u.qaudits().FormOptions(r.Context())
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func (u *UI) qauditFormOf(r *http.Request, form qaudit.Audit) (*qauditFormPage, 
 
 func (u *UI) qauditNew(w http.ResponseWriter, r *http.Request, a qms.Actor) error {
 	q := r.URL.Query()
-	form := qaudit.Audit{Type: qaudit.TypeInternal, TemplateKey: qaudit.KeyISO9001, LeadID: a.UserID}
+	form := qaudit.QualityAudit{Type: qaudit.TypeInternal, TemplateKey: qaudit.KeyISO9001, LeadID: a.UserID}
 	p := qms.Problems{}
 	form.ProgrammeItemID = qaID(p, r, "item")
 	form.SupplierID = qaID(p, r, "supplier_id")
@@ -121,10 +121,10 @@ func cmpOr(a, b string) string {
 }
 
 // postedAudit reads the plan form.
-func postedAudit(r *http.Request) (qaudit.Audit, qms.Problems) {
+func postedAudit(r *http.Request) (qaudit.QualityAudit, qms.Problems) {
 	p := qms.Problems{}
 	f := r.Form
-	a := qaudit.Audit{Type: qaudit.Type(f.Get("type")), Title: f.Get("title"), Scope: f.Get("scope"), Criteria: f.Get("criteria"),
+	a := qaudit.QualityAudit{Type: qaudit.Type(f.Get("type")), Title: f.Get("title"), Scope: f.Get("scope"), Criteria: f.Get("criteria"),
 		TemplateKey: f.Get("template_key"), Auditee: f.Get("auditee")}
 	a.ProgrammeItemID = qaID(p, r, "programme_item_id")
 	a.LeadID = qaID(p, r, "lead_id")
@@ -135,7 +135,7 @@ func postedAudit(r *http.Request) (qaudit.Audit, qms.Problems) {
 	}
 	for _, v := range f["team"] {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
-			a.Team = append(a.Team, qaudit.Member{ID: id})
+			a.Team = append(a.Team, qaudit.TeamMember{ID: id})
 		}
 	}
 	a.PlannedStart = qaDate(p, r, "planned_start")
@@ -170,7 +170,7 @@ func (u *UI) qauditCreate(w http.ResponseWriter, r *http.Request, _ qms.Actor) e
 
 type qauditShowPage struct {
 	layout
-	V       *qauditops.View
+	V       *qauditops.AuditView
 	Owners  []qauditops.Option
 	Grades  []qaudit.Grade
 	Today   qms.Date
@@ -549,7 +549,7 @@ func (u *UI) qauditItemAdd(w http.ResponseWriter, r *http.Request, a qms.Actor) 
 	}
 	year, _ := strconv.Atoi(r.Form.Get("year"))
 	p := qms.Problems{}
-	it := &qaudit.Item{ProgrammeID: id, Subject: qaudit.Subject(r.Form.Get("subject")), Risk: qaudit.Risk(r.Form.Get("risk")),
+	it := &qaudit.ProgrammeItem{ProgrammeID: id, Subject: qaudit.Subject(r.Form.Get("subject")), Risk: qaudit.Risk(r.Form.Get("risk")),
 		Clause: r.Form.Get("clause"), Name: r.Form.Get("name"), TemplateKey: r.Form.Get("template_key"), Notes: r.Form.Get("notes"),
 		AuditType: qaudit.Type(r.Form.Get("audit_type"))}
 	switch it.Subject {
@@ -698,7 +698,7 @@ func (u *UI) qauditTemplateSave(w http.ResponseWriter, r *http.Request, a qms.Ac
 }
 
 // slotTally counts a programme's slots by status, keyed by its name.
-func slotTally(items []qaudit.Item) map[string]int {
+func slotTally(items []qaudit.ProgrammeItem) map[string]int {
 	out := map[string]int{}
 	for k, n := range qaudit.Tally(items) {
 		out[string(k)] = n
