@@ -198,6 +198,7 @@ type capaPage struct {
 	Portal     bool          // the supplier portal's view
 	Base       string
 	OpenThings []string
+	Kinds      []inspection.Kind // for the criterion's inspection kinds
 }
 
 // capaSourceLink is a source of a CAPA for people, with its page.
@@ -215,7 +216,7 @@ func (u *UI) capaPageOf(r *http.Request, a qms.Actor, id int64, portal bool) (*c
 	today := qms.DateOf(u.account.Store.Now())
 	p := &capaPage{layout: layout{Title: c.Number() + " " + c.Title}, D: d, C: c, CanReview: capa.CanReview(a) && !portal,
 		CanNote: capa.CanSeeNotes(a) && qms.CanEditQualityRecords(a) && !portal, Portal: portal, Base: capaPath(id),
-		StageDays: store.Ageing(*c, "", today).StageDays, OpenThings: c.Report.OpenActions()}
+		StageDays: store.Ageing(*c, "", today).StageDays, OpenThings: c.Report.OpenActions(), Kinds: inspection.Kinds}
 	p.Stages = stageEditors(a, c, today, nil)
 	if portal {
 		p.Base = scarPath(id)
@@ -389,6 +390,9 @@ func (u *UI) capaCriterion(w http.ResponseWriter, r *http.Request, a qms.Actor) 
 	cr.Inspections = int(formInt64(p, pf.Get("inspections"), "criterion.inspections"))
 	cr.Days = int(formInt64(p, pf.Get("days"), "criterion.days"))
 	cr.StartOn = lineDate(p, "criterion.start_on", strings.TrimSpace(pf.Get("start_on")))
+	for _, k := range pf["kinds"] {
+		cr.Kinds = append(cr.Kinds, inspection.Kind(k))
+	}
 	err = p.Err()
 	if err == nil {
 		_, err = u.capas().SetCriterion(r.Context(), id, postedVersion(r), cr, pf.Get("reason"))

@@ -199,6 +199,7 @@ type ncrPage struct {
 	Moves       []moveButton
 	CanEdit     bool
 	CanApprove  bool
+	CanMRB      bool // may add an MRB approval now (quality staff who have not approved yet)
 	Today       qms.Date
 	Money       map[string]string
 	CostFields  []string
@@ -226,6 +227,12 @@ func (u *UI) ncrShow(w http.ResponseWriter, r *http.Request, a qms.Actor) error 
 		CanEdit: qms.CanEditQualityRecords(a) && n.Status.Active(), CanApprove: qms.CanApprove(a), Today: qms.DateOf(u.account.Store.Now())}
 	for _, l := range n.Disposition {
 		p.Disposed += l.Quantity
+	}
+	p.CanMRB = ncr.CanMRBApprove(a) && !p.Approved && (n.Status == ncr.StatusOpen || n.Status == ncr.StatusContained)
+	for _, ap := range n.MRB {
+		if ap.UserID == a.UserID {
+			p.CanMRB = false
+		}
 	}
 	for _, m := range d.Moves {
 		t, _ := ncr.TransitionOf(m)
