@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,8 +35,10 @@ import (
 // sampling plan shows before saving), open the recording page, record
 // defects on several units (one with a photo from the camera input) and a
 // measurement that turns red as it is typed, lose the connection and
-// record more (a photo too), see the entries wait, get the connection back
-// and see the queue drain with every entry stored exactly once, submit,
+// record more (a photo too), see the entries wait, reload the page while
+// offline (the service worker answers from its copy) and record one more,
+// get the connection back and see the queue drain with every entry stored
+// exactly once, submit,
 // and download the PDF report. Set QMS_SCREENSHOT_DIR to keep screenshots
 // of the recording page at 1024x768 and 768x1024.
 func TestInspectionBrowser(t *testing.T) {
@@ -61,7 +64,7 @@ func TestInspectionBrowser(t *testing.T) {
 
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		w := insptest.Build(t, st)
-		base := serveInspections(t, st)
+		base, down := serveInspectionsDown(t, st)
 		u := w.Users[qms.RoleQualityManager]
 
 		tab, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
@@ -244,6 +247,8 @@ func TestInspectionBrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// The service worker keeps the page and the static files for opening it offline.
+		wait("the page is kept for offline use", `document.getElementById("rec").dataset.offlineReady === "1"`)
 		offline(true)
 		wait("offline shows", `document.getElementById("conn").dataset.state === "offline"`)
 		before := len(entries(inspection.EntryDefect, id))
@@ -270,6 +275,20 @@ func TestInspectionBrowser(t *testing.T) {
 		}
 		shot("inspection-record-offline", 1024, 768)
 
+		// Opened again without a connection (the server unreachable as
+		// well): the service worker answers from its copy of the page, the
+		// waiting entries are still there, and recording goes on.
+		down.Store(true)
+		step("reload offline", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("rec")))
+		wait("the page opened offline from the service worker", `navigator.serviceWorker.controller !== null && document.getElementById("conn").dataset.state === "offline"`)
+		wait("the entries still wait", `document.getElementById("queue").textContent.indexOf("3 entries waiting to be sent") === 0`)
+		step("unit 6 after the offline reload: a scratch",
+			chromedp.Click(chromedp.CSS(`.unit[data-unit="6"]`)),
+			choose("#d-code", "SCR-01"),
+			chromedp.Click(chromedp.ID("d-add")))
+		wait("four entries wait", `document.getElementById("queue").textContent.indexOf("4 entries waiting to be sent") === 0`)
+		down.Store(false)
+
 		// The connection returns: the queue drains.
 		offline(false)
 		wait("the queue drains", drained+` && document.querySelectorAll("#all-defects li.pending").length === 0`)
@@ -282,8 +301,8 @@ func TestInspectionBrowser(t *testing.T) {
 		for _, e := range defects {
 			perUnit[e.Defect.Unit]++
 		}
-		if len(defects) != 4 || perUnit[1] != 1 || perUnit[2] != 1 || perUnit[4] != 1 || perUnit[5] != 1 {
-			t.Errorf("defects stored per unit: %v (want units 1, 2, 4, 5 once each)", perUnit)
+		if len(defects) != 5 || perUnit[1] != 1 || perUnit[2] != 1 || perUnit[4] != 1 || perUnit[5] != 1 || perUnit[6] != 1 {
+			t.Errorf("defects stored per unit: %v (want units 1, 2, 4, 5, 6 once each)", perUnit)
 		}
 		for _, e := range defects {
 			d := e.Defect
@@ -332,8 +351,8 @@ func TestInspectionBrowser(t *testing.T) {
 		}
 		step("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("rec")))
 		wait("the resend drains", drained)
-		if n := len(entries(inspection.EntryDefect, id)); n != 4 {
-			t.Errorf("after the resend %d defects are stored, want 4", n)
+		if n := len(entries(inspection.EntryDefect, id)); n != 5 {
+			t.Errorf("after the resend %d defects are stored, want 5", n)
 		}
 
 		// Finish the lot (every unit, section, check and test), submit, download the report.
@@ -384,11 +403,26 @@ func writePNG(t *testing.T, name string, c color.Color) string {
 // loopback port until the test ends and returns the base URL.
 func serveInspections(t *testing.T, st *store.Store) string {
 	t.Helper()
+	base, _ := serveInspectionsDown(t, st)
+	return base
+}
+
+// serveInspectionsDown is serveInspections with a switch: while down is
+// set, every request is dropped without an answer, as by a lost network.
+func serveInspectionsDown(t *testing.T, st *store.Store) (base string, down *atomic.Bool) {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: inspHandler(t, st, t.TempDir()), ReadHeaderTimeout: 10 * time.Second}
+	down = &atomic.Bool{}
+	h := inspHandler(t, st, t.TempDir())
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			panic(http.ErrAbortHandler) // the connection is closed without an answer
+		}
+		h.ServeHTTP(w, r)
+	}), ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
 	t.Cleanup(func() {
@@ -397,5 +431,5 @@ func serveInspections(t *testing.T, st *store.Store) string {
 			t.Errorf("serve: %v", err)
 		}
 	})
-	return "http://" + l.Addr().String()
+	return "http://" + l.Addr().String(), down
 }

@@ -43,6 +43,7 @@ func (u *UI) registerInspections(mux router) {
 	mux.Handle("POST /specs/{id}", u.guard(qms.CanEditQualityRecords, u.specSave))
 	mux.Handle("POST /specs/{id}/release", u.guard(qms.CanApprove, u.specRelease))
 	mux.Handle("POST /specs/{id}/photos", u.guardUpload(qms.CanEditQualityRecords, u.specPhoto))
+	mux.Handle("GET /inspections/sw.js", http.HandlerFunc(u.inspectionServiceWorker))
 	mux.Handle("POST /specs/{id}/void", u.guard(qms.CanEditQualityRecords, u.specVoid))
 
 	mux.Handle("GET /plans/{id}", u.guard(qms.CanViewInternal, u.planEdit))

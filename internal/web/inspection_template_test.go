@@ -2,6 +2,10 @@ package web
 
 import (
 	"encoding/json"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
 	"time"
 
 	"qms/internal/inspection"
@@ -148,5 +152,34 @@ func inspectionSamplePages() []page {
 		rec(view), rec(&fview), rec(&cview), rec(&dview),
 		&switchingPanel{Table: streamTable{Streams: streams.Streams, ByProduct: true, CanResume: true}},
 		&switchingPanel{},
+	}
+}
+
+// TestInspectionServiceWorker checks the service worker's script as
+// served: a script of this origin, not cached by HTTP, allowed the scope
+// of the recording pages, listing every static file by its content-hash
+// URL (and no placeholder left).
+func TestInspectionServiceWorker(t *testing.T) {
+	u := &UI{assets: mustLoadAssets()}
+	mux := &recordingMux{}
+	u.registerInspections(mux)
+	if !slices.Contains(mux.patterns, "GET /inspections/sw.js") {
+		t.Fatal("no route for the service worker")
+	}
+	w := httptest.NewRecorder()
+	u.inspectionServiceWorker(w, httptest.NewRequest("GET", "/inspections/sw.js", nil))
+	body := w.Body.String()
+	if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/javascript") || w.Header().Get("Cache-Control") != "no-cache" ||
+		w.Header().Get("Service-Worker-Allowed") != "/inspections/" {
+		t.Errorf("headers %v", w.Header())
+	}
+	if strings.Contains(body, "__ASSETS__") || strings.Contains(body, "__VERSION__") {
+		t.Error("a placeholder is left in the script")
+	}
+	for _, name := range []string{"inspection.js", "inspection.css", "app.css", "app.js", "vendor/htmx-2.0.11.min.js"} {
+		url, err := u.assets.URL(name)
+		if err != nil || !strings.Contains(body, `"`+url+`"`) {
+			t.Errorf("the worker does not keep %s (%s, %v)", name, url, err)
+		}
 	}
 }

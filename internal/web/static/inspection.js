@@ -8,7 +8,9 @@
 // entries wait, and sends them, in order, when the connection returns. The
 // server stores an entry once per key, so a resend (an answer lost on the
 // way back, a reload) never duplicates; photos are stored once per content.
-// Entries of other inspectors are fetched as they arrive.
+// Entries of other inspectors are fetched as they arrive. A service worker
+// (/inspections/sw.js) keeps a copy of the page and the static files, so
+// that a tablet that opened the page before can open it again offline.
 (function () {
   "use strict";
 
@@ -702,6 +704,7 @@
       retryDelay = 2000;
       setConn("online");
       text($("last-sync"), "Up to date at " + new Date().toTimeString().slice(0, 5));
+      keepOfflineCopy();
       return summary();
     }).catch(function (err) {
       if (err instanceof Halt) { halted = err.message; }
@@ -906,6 +909,40 @@
       record("remark", { text: t });
       $("r-text").value = "";
     });
+  }
+
+  // ---- Opening offline: the service worker and the page's cached copy ----
+  // The worker (inspection_sw.js) answers a reload without a connection
+  // from the copy in the "qms-pages" cache; the page refreshes that copy
+  // whenever it has newer entries from the server, so that it opens
+  // offline with what was last known. data-offline-ready on #rec says
+  // that the worker controls the page and the copy exists.
+  var cachedAt = -1, offlineCopy = false;
+  function offlineReady() {
+    var ok = offlineCopy && !!(navigator.serviceWorker && navigator.serviceWorker.controller);
+    root.setAttribute("data-offline-ready", ok ? "1" : "0");
+  }
+  function keepOfflineCopy() {
+    if (!window.caches || !navigator.serviceWorker || cachedAt === maxId) { return Promise.resolve(); }
+    var at = maxId, path = location.pathname;
+    return fetch(path, { credentials: "same-origin", headers: { Accept: "text/html" } }).then(function (res) {
+      if (!res.ok || res.redirected) { return null; } // signed out meanwhile: keep the copy there is
+      return caches.open("qms-pages").then(function (c) { return c.put(path, res); }).then(function () {
+        cachedAt = at;
+        offlineCopy = true;
+        offlineReady();
+      });
+    }).catch(function () { return null; });
+  }
+  if (navigator.serviceWorker && window.caches) {
+    navigator.serviceWorker.addEventListener("controllerchange", offlineReady);
+    caches.open("qms-pages").then(function (c) { return c.match(location.pathname); }).then(function (hit) {
+      offlineCopy = offlineCopy || !!hit;
+      offlineReady();
+    }).catch(function () { return null; });
+    navigator.serviceWorker.register("/inspections/sw.js", { scope: "/inspections/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(offlineReady).catch(function () { return null; });
   }
 
   // ---- Start: what is waiting in this browser, then send it ----
