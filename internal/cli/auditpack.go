@@ -10,6 +10,7 @@ import (
 	"qms/internal/blob"
 	"qms/internal/config"
 	"qms/internal/inspectionops"
+	"qms/internal/qauditops"
 	"qms/internal/qms"
 	"qms/internal/qmsops"
 	"qms/internal/report"
@@ -68,6 +69,7 @@ func runAuditPack(ctx context.Context, env *Env, args []string) error {
 	}
 	o.Files = blob.NewService(st, blobs, c.Files.MaxBytes())
 	(&inspectionops.Service{Store: st}).RegisterFiles(o.Files)
+	(&qauditops.Service{Store: st}).RegisterFiles(o.Files)
 	o.Files.RegisterOwner(resultops.OwnerLotResult, blob.OwnerRules{Read: (&resultops.Service{Store: st}).ReadLotResultFile})
 
 	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)

@@ -78,6 +78,9 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 		if err := demo.LoadDocuments(ctx, st, env.Stdout); err != nil {
 			return fmt.Errorf("load demo documents, processes and risks: %w", err)
 		}
+		if err := demo.LoadReview(ctx, st, env.Stdout); err != nil {
+			return fmt.Errorf("load demo objectives, complaints and reviews: %w", err)
+		}
 	}
 	if n, err := st.CountUsers(ctx); err == nil && n == 0 {
 		log.Warn("no users yet: create the first administrator with `qms user create --email you@example.com --name \"Your Name\" --role admin`, or start with --demo")
