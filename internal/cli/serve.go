@@ -16,6 +16,7 @@ import (
 	"qms/internal/inspectionops"
 	"qms/internal/jobs"
 	"qms/internal/notify"
+	"qms/internal/qauditops"
 	"qms/internal/report"
 	"qms/internal/resultops"
 	"qms/internal/server"
@@ -60,6 +61,7 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 	files := blob.NewService(st, blobs, c.Files.MaxBytes())
 	(&inspectionops.Service{Store: st}).RegisterFiles(files)
 	(&supplierops.Service{Store: st}).RegisterFiles(files)
+	(&qauditops.Service{Store: st}).RegisterFiles(files)
 	files.RegisterOwner(resultops.OwnerLotResult, blob.OwnerRules{Read: (&resultops.Service{Store: st}).ReadLotResultFile})
 	fonts, err := report.LoadFonts(c.PDFCJKFont, log)
 	if err != nil {
@@ -77,6 +79,9 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 		}
 		if err := demo.LoadDocuments(ctx, st, env.Stdout); err != nil {
 			return fmt.Errorf("load demo documents, processes and risks: %w", err)
+		}
+		if err := demo.LoadAudits(ctx, st, env.Stdout); err != nil {
+			return fmt.Errorf("load demo audits: %w", err)
 		}
 		if err := demo.LoadReview(ctx, st, env.Stdout); err != nil {
 			return fmt.Errorf("load demo objectives, complaints and reviews: %w", err)
