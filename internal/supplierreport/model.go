@@ -369,7 +369,9 @@ func Build(in Input) *Report {
 			r.Attention = append(r.Attention, "The scorecard rates the supplier tier C over "+r.Period+".")
 		}
 	}
-	for _, l := range in.Lots {
+	lots := slices.Clone(in.Lots)
+	slices.SortStableFunc(lots, func(a, b inspection.LotResult) int { return b.InspectedOn.Compare(a.InspectedOn) })
+	for _, l := range lots {
 		line := LotLine{Date: l.InspectedOn.String(), Kind: l.Kind.Label(), Product: firstOf(in.Products[l.ProductID], "product "+strconv.FormatInt(l.ProductID, 10)),
 			PO: l.PONumber, Source: firstOf(l.Agency, "own inspection"), LotSize: strconv.Itoa(l.LotSize), Sample: strconv.Itoa(l.SampleSize),
 			Defective: strconv.Itoa(l.DefectiveUnits), Verdict: l.Verdict.Label(), Tone: TonePass}
@@ -395,7 +397,7 @@ func Build(in Input) *Report {
 			Severity: string(c.Severity), Link: "/capas/" + strconv.FormatInt(c.ID, 10)})
 	}
 	if n := len(in.NCRs) + len(in.CAPAs); n > 0 {
-		r.Attention = append(r.Attention, fmt.Sprintf("%s and %s open.", plural(len(in.NCRs), "NCR is", "NCRs are"), plural(len(in.CAPAs), "corrective action", "corrective actions")))
+		r.Attention = append(r.Attention, fmt.Sprintf("Open: %s and %s (see section 6).", plural(len(in.NCRs), "NCR", "NCRs"), plural(len(in.CAPAs), "corrective action", "corrective actions")))
 	}
 
 	// History.

@@ -56,11 +56,12 @@ func WritePDF(w io.Writer, r *Report, fonts *report.Fonts) error {
 		d.Heading(strconv.Itoa(n) + ". " + title)
 	}
 
-	note := r.DecisionReason
+	d.Result("Recommendation: "+r.Recommendation, strings.ToUpper(r.Status), tone(r.RecommendationTone), "")
 	if r.DecidedBy != "" {
-		note = "Decided by " + r.DecidedBy + ": " + firstOf(r.DecisionReason, "no reason recorded")
+		d.Paragraph("Decided by " + r.DecidedBy + ": " + firstOf(r.DecisionReason, "no reason recorded"))
+	} else {
+		d.Note("No status decision recorded yet.")
 	}
-	d.Result("Recommendation", r.Recommendation, tone(r.RecommendationTone), note)
 	if len(r.Attention) > 0 {
 		d.Subheading("To weigh")
 		d.Paragraph("• " + strings.Join(r.Attention, "\n• "))
@@ -71,7 +72,7 @@ func WritePDF(w io.Writer, r *Report, fonts *report.Fonts) error {
 
 	heading("Factory sites")
 	st := report.Table{Empty: "No sites recorded", Columns: []report.Column{{Header: "Site", Width: 2.2}, {Header: "Address", Width: 3},
-		{Header: "Country", Width: 0.8}, {Header: "Makes", Width: 1.4}, {Header: "Capacity", Width: 1.6}}}
+		{Header: "Country", Width: 1.05}, {Header: "Makes", Width: 1.4}, {Header: "Capacity", Width: 1.6}}}
 	for _, s := range r.Sites {
 		name := s.Name
 		if s.NameLatin != "" && s.NameLatin != s.Name {
@@ -144,9 +145,9 @@ func WritePDF(w io.Writer, r *Report, fonts *report.Fonts) error {
 		d.Table(t)
 	}
 	d.Subheading("Lots inspected")
-	lt := report.Table{Empty: "No lots inspected in the period", Columns: []report.Column{{Header: "Date", Width: 1.1}, {Header: "Type", Width: 1.5},
-		{Header: "Product", Width: 2}, {Header: "PO", Width: 1}, {Header: "Lot", Width: 0.7, Align: report.Right},
-		{Header: "Sample", Width: 0.7, Align: report.Right}, {Header: "Defective", Width: 0.8, Align: report.Right}, {Header: "Result", Width: 1.2, Align: report.Center}}}
+	lt := report.Table{Empty: "No lots inspected in the period", Columns: []report.Column{{Header: "Date", Width: 1.1}, {Header: "Type", Width: 1.35},
+		{Header: "Product", Width: 2}, {Header: "PO", Width: 1.1}, {Header: "Lot", Width: 0.65, Align: report.Right},
+		{Header: "Sample", Width: 0.85, Align: report.Right}, {Header: "Defective", Width: 1.05, Align: report.Right}, {Header: "Result", Width: 1.1, Align: report.Center}}}
 	for _, l := range r.Lots {
 		lt.Rows = append(lt.Rows, []report.Cell{{Text: l.Date}, {Text: l.Kind}, {Text: l.Product}, {Text: l.PO}, {Text: l.LotSize},
 			{Text: l.Sample}, {Text: l.Defective}, cell(l.Verdict, l.Tone)})

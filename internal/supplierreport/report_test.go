@@ -154,7 +154,7 @@ func TestReportModel(t *testing.T) {
 		if len(r.NCRs) != 1 || r.NCRs[0].Title != "Customer return: connector cracked" || len(r.CAPAs) != 0 {
 			t.Errorf("open issues: %+v %+v", r.NCRs, r.CAPAs)
 		}
-		if !slicesContain(r.Attention, "NCR is") {
+		if !slicesContain(r.Attention, "Open: 1 NCR and 0 corrective actions") {
 			t.Errorf("attention: %q", r.Attention)
 		}
 		if s := strings.Join(flatten(r), "\n"); strings.Contains(s, "Hưng Thịnh") || strings.Contains(s, w.B.Certificate.Number) {
