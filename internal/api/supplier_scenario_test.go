@@ -109,6 +109,7 @@ var supplierMatrix = []access{
 	{"POST", "/api/v1/suppliers/{fresh-supplier}/void", `{"reason":"duplicate","version":1}`, with(roles(200, approvers...), "supplier", 404), `"voided_at"`},
 	{"GET", "/api/v1/suppliers/{B}/qualification?market=EU", "", with(roles(200, internalRoles...), "supplier", 404), `"allowed":`},
 	{"GET", "/api/v1/suppliers/{B}/history", "", with(roles(200, internalRoles...), "supplier", 404), `"action":"create"`},
+	{"GET", "/api/v1/suppliers/{B}/report.pdf", "", with(roles(200, internalRoles...), "supplier", 404), "%PDF-"},
 	{"GET", "/api/v1/suppliers/{B}/overrides", "", with(roles(200, internalRoles...), "supplier", 404), `"standard":"ISO 13485"`},
 	{"POST", "/api/v1/suppliers/{B}/overrides", `{"standard":"ISO 13485","reason":"audit by {who} booked","until":"` + opstest.Day(20).String() + `"}`,
 		with(roles(201, approvers...), "supplier", 404), `"active":true`},
