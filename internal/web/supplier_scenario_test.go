@@ -89,6 +89,8 @@ var supplierRoutes = []webAccess{
 	{"GET", "/suppliers/import", nil, statuses(approveWeb, 200), `id="import-form"`},
 	{"GET", "/suppliers/{B}", nil, statuses(internalWeb, 200, "supplier", 404), `id="gate-checks"`},
 	{"GET", "/suppliers/{B}/edit", nil, statuses(editorsWeb, 200, "supplier", 404), `id="supplier-form"`},
+	{"GET", "/suppliers/{B}/report", nil, statuses(internalWeb, 200, "supplier", 404), `id="supplier-report"`},
+	{"GET", "/suppliers/{B}/report.pdf", nil, statuses(internalWeb, 200, "supplier", 404), "%PDF-"},
 	{"POST", "/suppliers/{B}", url.Values{"name": {"Công ty TNHH May Mặc Hưng Thịnh"}, "kind": {"manufacturer"}, "country": {"VN"},
 		"categories": {"garments"}, "notes": {"by {who}"}, "version": {"{v:B}"}}, statuses(editorsWeb, 303, "supplier", 404), ""},
 	{"POST", "/suppliers/{B}/status", url.Values{"status": {"{next:B}"}, "reason": {"test by {who}"}, "version": {"{v:B}"}},
