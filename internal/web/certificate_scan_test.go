@@ -304,3 +304,54 @@ func certificateScanSample(d *store.CertificateDetail) page {
 		{ID: 6, Name: "page 2.jpg", ContentType: "image/jpeg", Size: 2_100_000, ThumbSHA256: strings.Repeat("a", 64), CreatedAt: now, VoidedAt: &now, VoidReason: "blurred"}}
 	return &certificatePage{layout: layout{Title: "ISO 9001"}, D: d, Scans: scanViews(files), CanAddScan: true}
 }
+
+// TestCertificateScanAPI: a scan uploaded through POST /api/v1/files with
+// owner_type=certificate: a quality manager onto any certificate, A's
+// supplier user onto its own certificate while it awaits review, never
+// onto an accepted one (403) nor onto B's (404); a viewer may not upload;
+// the certificate's JSON lists the scan; refusals write nothing.
+func TestCertificateScanAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		sw, _ := newScanWeb(t, st)
+		sub := &supplier.Certificate{SupplierID: sw.w.A.Supplier.ID, Kind: supplier.KindProductTest, Standard: "EN 71-3", Number: "TR-2026-88",
+			CertificationBody: "SGS-CSTC", HolderName: "深圳精密五金有限公司", IssueDate: opstest.Day(-20)}
+		if err := (&supplierops.Service{Store: st}).CreateCertificate(qms.WithActor(context.Background(), qms.ActorOf(sw.w.A.User, "session")), sub); err != nil {
+			t.Fatal(err)
+		}
+		id := func(n int64) string { return strconv.FormatInt(n, 10) }
+		upload := func(who string, cert int64, data []byte) response {
+			t.Helper()
+			body, mt := multipartBody(t, "file", "scan "+who+".pdf", "application/pdf", data, "owner_type", "certificate", "owner_id", id(cert))
+			req, _ := http.NewRequest("POST", sw.srv.URL+"/api/v1/files", body)
+			req.Header.Set("Content-Type", mt)
+			return sw.clients[who].do(req)
+		}
+		for _, c := range []struct {
+			who  string
+			cert int64
+			want int
+		}{
+			{"quality_manager", sw.w.B.Certificate.ID, http.StatusCreated},
+			{"inspector", sw.w.A.Certificate.ID, http.StatusCreated},
+			{"supplier", sub.ID, http.StatusCreated},
+			{"supplier", sw.w.A.Certificate.ID, http.StatusForbidden},
+			{"supplier", sw.w.B.Certificate.ID, http.StatusNotFound},
+			{"viewer", sw.w.A.Certificate.ID, http.StatusForbidden},
+		} {
+			before := sw.countEvents()
+			r := upload(c.who, c.cert, []byte(testPDF+"% "+c.who+id(c.cert)+"\n"))
+			if r.code != c.want {
+				t.Fatalf("%s uploading onto certificate %d: %d, want %d\n%s", c.who, c.cert, r.code, c.want, clipBody(r.body))
+			}
+			if r.code >= 400 && sw.countEvents() != before {
+				t.Errorf("%s onto %d: a refused upload wrote", c.who, c.cert)
+			}
+		}
+		before := sw.countEvents()
+		if r := upload("quality_manager", sw.w.A.Certificate.ID, []byte("GIF89a not a pdf")); r.code != http.StatusUnprocessableEntity || sw.countEvents() != before {
+			t.Errorf("a disguised file: %d, events %d -> %d\n%s", r.code, before, sw.countEvents(), clipBody(r.body))
+		}
+		sw.clients["supplier"].get("/api/v1/certificates/"+id(sub.ID)).must(t, http.StatusOK, `"original_name":"scan supplier.pdf"`, `"review":"submitted"`)
+		sw.clients["quality_manager"].get("/api/v1/certificates/"+id(sw.w.B.Certificate.ID)).must(t, http.StatusOK, `"original_name":"scan quality_manager.pdf"`)
+	})
+}
