@@ -165,7 +165,11 @@ func (u *UI) certificateCreate(w http.ResponseWriter, r *http.Request, a qms.Act
 	c.SupplierID = id
 	err = p.Err()
 	var scan *store.File
-	if err == nil {
+	if err == nil && r.MultipartForm != nil {
+		// Another supplier's id is "not found" before any upload is stored.
+		if _, serr := u.ops().Supplier(r.Context(), id); serr != nil {
+			return serr
+		}
 		scan, err = u.postedScan(r)
 	}
 	if err == nil {
