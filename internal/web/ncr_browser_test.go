@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -88,6 +89,24 @@ func (b *ncrTab) submit(what, sel string) {
 	b.t.Helper()
 	b.do(what, chromedp.Evaluate[chromedp.Void](`window.__before = true`), chromedp.Click(chromedp.CSS(sel)))
 	b.wait(what, `window.__before !== true && document.readyState === "complete"`)
+}
+
+// shot keeps a full-page screenshot when QMS_SCREENSHOT_DIR is set.
+func (b *ncrTab) shot(name string) {
+	b.t.Helper()
+	dir := os.Getenv("QMS_SCREENSHOT_DIR")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	f := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(f, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Logf("screenshot: %s", f)
 }
 
 // flash returns the page's flash message ("" when none) with its kind.
@@ -223,6 +242,7 @@ func TestNCRBrowser(t *testing.T) {
 		if strings.Count(sigs, "Approved") != 2 || !strings.Contains(sigs, w.Users[qms.RoleInspector].Name) || !strings.Contains(sigs, "SHA-256") {
 			t.Fatalf("signature manifestations: %q", sigs)
 		}
+		insp.shot("ncr-" + string(st.Dialect()))
 		qm.open("/ncrs/"+strconv.FormatInt(ncrID, 10), "#move-disposition")
 		qm.submit("decide the disposition", "#move-disposition")
 		qm.wantFlash("decide", "success", "dispositioned")
@@ -294,6 +314,7 @@ func TestNCRBrowser(t *testing.T) {
 		answer(sup, "D6", map[string]string{"items": "1 | " + today + " | check sheets posted\n2 | " + today + " | control plan rev D", "validation": "Two weeks: 0 defects"})
 		answer(sup, "D7", map[string]string{"summary": "All speaker lines", "changes": "work_instruction | WI-SOL-003 rev 4 | daily check"})
 
+		sup.shot("portal-scar-" + string(st.Dialect()))
 		// The buyer accepts each stage; the Ishikawa shows the supplier's causes.
 		qm.open(capaPathS, "#fishbone")
 		if fb := qm.str("fishbone", `document.querySelector("#fishbone svg").textContent`); !strings.Contains(fb, "Iron temperature drift") || !strings.Contains(fb, "Measurement") {
@@ -333,6 +354,9 @@ func TestNCRBrowser(t *testing.T) {
 		if c.Stage(capa.D4).SubmittedBy != w.A.User.Name || len(c.Report.D4.Ishikawa.Causes) != 2 {
 			t.Errorf("D4 as answered: by %q, %d causes", c.Stage(capa.D4).SubmittedBy, len(c.Report.D4.Ishikawa.Causes))
 		}
+		qm.shot("capa-" + string(st.Dialect()))
+		qm.open("/capas?active=0", "#capa-table")
+		qm.shot("capa-list-" + string(st.Dialect()))
 		// The 8D report shows it, as HTML and PDF.
 		qm.open(capaPathS+"/report", "#report-pdf")
 		if body := qm.str("report", `document.body.innerText`); !strings.Contains(body, "Electronic signatures") || !strings.Contains(body, "No daily iron temperature check") {

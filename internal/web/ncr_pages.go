@@ -202,8 +202,15 @@ type ncrPage struct {
 	CanMRB      bool // may add an MRB approval now (quality staff who have not approved yet)
 	Today       qms.Date
 	Money       map[string]string
-	CostFields  []string
+	CostFields  []costField
 }
+
+// costField is one amount of the cost form.
+type costField struct{ Name, Label string }
+
+// costFields are the amounts of the cost form, in order.
+var costFields = []costField{{"scrap", "Scrap"}, {"rework", "Rework"}, {"sorting", "Sorting"}, {"freight", "Freight"}, {"other", "Other"},
+	{"charged_back", "Charged back to the supplier"}}
 
 // moveButton is a lifecycle move offered on a page.
 type moveButton struct {
@@ -223,7 +230,7 @@ func (u *UI) ncrShow(w http.ResponseWriter, r *http.Request, a qms.Actor) error 
 	}
 	n := &d.NCR
 	p := &ncrPage{layout: layout{Title: n.Number() + " " + n.Title}, D: d, Supplier: u.supplierName(r, n.SupplierID), Product: u.productName(r, n.ProductID),
-		CostFields: []string{"scrap", "rework", "sorting", "freight", "other", "charged_back"}, NeedsMRB: ncr.NeedsMRB(n.Disposition), Approved: len(n.MRB) >= ncr.MaxMRBApprover, Kinds: ncr.DispositionKinds, ActionKinds: ncr.ActionKinds,
+		CostFields: costFields, NeedsMRB: ncr.NeedsMRB(n.Disposition), Approved: len(n.MRB) >= ncr.MaxMRBApprover, Kinds: ncr.DispositionKinds, ActionKinds: ncr.ActionKinds,
 		CanEdit: qms.CanEditQualityRecords(a) && n.Status.Active(), CanApprove: qms.CanApprove(a), Today: qms.DateOf(u.account.Store.Now())}
 	for _, l := range n.Disposition {
 		p.Disposed += l.Quantity

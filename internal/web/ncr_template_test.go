@@ -42,9 +42,9 @@ func ncrSamplePages() []page {
 	d := &ncrops.Detail{NCR: n, Signatures: []esign.Check{{Signature: sig, Matches: false, Status: esign.StatusChanged}},
 		CAPAs: []capa.CAPA{{ID: 7, Kind: capa.KindSupplier, Status: capa.StatusOpen}}, Moves: []ncr.Move{ncr.MoveDisposition, ncr.MoveVoid}}
 	ncrPg := &ncrPage{layout: layout{Title: n.Number()}, D: d, Supplier: names[3], Product: "BS-20", Disposed: 3200, NeedsMRB: true,
-		Kinds: ncr.DispositionKinds, ActionKinds: ncr.ActionKinds, CanEdit: true, CanApprove: true, Today: today,
+		Kinds: ncr.DispositionKinds, ActionKinds: ncr.ActionKinds, CanEdit: true, CanApprove: true, CanMRB: true, Today: today,
 		Moves: []moveButton{{Move: "disposition", Label: "Decide disposition"}, {Move: "void", Label: "Void", Reason: "say why"}},
-		Money: map[string]string{"scrap": "125.50", "total": "125.50 EUR"}, CostFields: []string{"scrap", "rework", "sorting", "freight", "other", "charged_back"}}
+		Money: map[string]string{"scrap": "125.50", "total": "125.50 EUR"}, CostFields: costFields}
 
 	in := capaSample(today, now)
 	age := &store.CAPAAgePage{Items: []store.CAPAAge{store.Ageing(*in, names[3], today)}, Total: 1, Next: 50, Today: today}
