@@ -97,11 +97,12 @@ func (tx *Tx) paretoCounts(q string, args []any, label func(key, name string) st
 
 // NCRParetoByDefect counts the NCRs matching f by defect code (a defect
 // line without a code counts under its description), with the defective
-// units of each, most NCRs first.
+// units of each, most NCRs first. The NCRs are selected first, so that
+// their defect lines are read in NCR order (BenchmarkNCRScale).
 func (tx *Tx) NCRParetoByDefect(f NCRViewFilter) ([]ParetoCount, error) {
 	cond, args := f.where("n.")
 	q := `SELECT CASE WHEN d.code <> '' THEN d.code ELSE d.description END, MIN(d.description), COUNT(DISTINCT d.ncr_id), SUM(d.quantity)
-		FROM ncr_defects d JOIN ncrs n ON n.id = d.ncr_id WHERE ` + cond + `
+		FROM ncr_defects d WHERE d.ncr_id IN (SELECT n.id FROM ncrs n WHERE ` + cond + `)
 		GROUP BY CASE WHEN d.code <> '' THEN d.code ELSE d.description END`
 	return tx.paretoCounts(q, args, func(key, desc string) string {
 		if desc == "" || desc == key {
