@@ -100,6 +100,41 @@ func TestNCRPages(t *testing.T) {
 			t.Errorf("D3 as saved: %q", got)
 		}
 
+		// Evidence: the supplier uploads a real PNG to its own request; a
+		// file that is not what it claims, or an upload to another
+		// supplier's request, is refused and stores nothing.
+		upload := func(c *client, path, name, ctype string, data []byte) response {
+			t.Helper()
+			body, mt := multipartBody(t, "file", name, ctype, data)
+			req, _ := http.NewRequest("POST", srv.URL+path, body)
+			req.Header.Set("Content-Type", mt)
+			return c.do(req)
+		}
+		evidence := func(id int64) int {
+			t.Helper()
+			var n int
+			if err := st.View(context.Background(), func(tx *store.Tx) error {
+				fs, err := tx.FilesOf("capa", id)
+				n = len(fs)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		upload(supA, capaA+"/evidence", "sorting report.png", "image/png", pngBytes(t)).redirectsTo(t, "/portal/scars/"+id(scarA.ID)+"#evidence")
+		upload(supA, capaA+"/evidence", "photo.jpg", "image/jpeg", []byte("MZ not a picture at all, an executable")).redirectsTo(t, "/portal/scars/"+id(scarA.ID)+"#evidence")
+		if n := evidence(scarA.ID); n != 1 {
+			t.Errorf("%d evidence files on A's request, want the one PNG", n)
+		}
+		upload(supA, capaB+"/evidence", "x.png", "image/png", pngBytes(t)).must(t, http.StatusNotFound)
+		if n := evidence(scarB.ID); n != 0 {
+			t.Errorf("supplier A stored %d files on B's request", n)
+		}
+		if r := supA.get("/portal/scars/" + id(scarA.ID)); !strings.Contains(r.body, "sorting report.png") {
+			t.Error("the uploaded evidence is not listed on the request")
+		}
+
 		// Bad input writes nothing.
 		ncrs := func() int {
 			var n []struct{}
