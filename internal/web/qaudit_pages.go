@@ -145,8 +145,13 @@ func postedAudit(r *http.Request) (qaudit.QualityAudit, qms.Problems) {
 
 func (u *UI) qauditCreate(w http.ResponseWriter, r *http.Request, _ qms.Actor) error {
 	a, p := postedAudit(r)
-	err := p.Err()
-	if err == nil {
+	var err error
+	if len(p) > 0 { // say everything that is wrong at once
+		for k, v := range qms.ErrorFields(a.Validate()) {
+			p.Add(k, v)
+		}
+		err = p.Err()
+	} else {
 		err = u.qaudits().Plan(r.Context(), &a)
 	}
 	if err != nil {
