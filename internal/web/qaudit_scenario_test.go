@@ -47,7 +47,9 @@ func TestQAuditPages(t *testing.T) {
 		srv := httptest.NewServer(h)
 		t.Cleanup(srv.Close)
 		ap := &app{t: t, st: st, srv: srv, acc: &account.Service{Store: st}}
-		as := func(u *qms.User) context.Context { return qms.WithActor(context.Background(), qms.ActorOf(u, "session")) }
+		as := func(u *qms.User) context.Context {
+			return qms.WithActor(context.Background(), qms.ActorOf(u, "session"))
+		}
 		qmU, audU := w.Users[qms.RoleQualityManager], w.Users[qms.RoleAuditor]
 
 		// A's issued supplier audit with an NCR, and an internal audit.
@@ -97,10 +99,10 @@ func TestQAuditPages(t *testing.T) {
 			t.Errorf("A's report shows the buyer's %s", n.Number())
 		}
 		supA.get(iPath).must(t, http.StatusNotFound)
-		supA.get(iPath + "/report").must(t, http.StatusNotFound)
+		supA.get(iPath+"/report").must(t, http.StatusNotFound)
 		supB.get(sPath).must(t, http.StatusNotFound)
-		supB.get(sPath + "/report").must(t, http.StatusNotFound)
-		supB.get(sPath + "/report.pdf").must(t, http.StatusNotFound)
+		supB.get(sPath+"/report").must(t, http.StatusNotFound)
+		supB.get(sPath+"/report.pdf").must(t, http.StatusNotFound)
 		if r := supB.get("/audits"); strings.Contains(r.body, "Factory audit of A") {
 			t.Error("B's list shows A's audit")
 		}
@@ -110,7 +112,7 @@ func TestQAuditPages(t *testing.T) {
 
 		viewer := ap.signedIn(w.Users[qms.RoleViewer])
 		viewer.get(sPath).must(t, http.StatusOK, sa.Number(), "Open")
-		viewer.get(sPath + "/report").must(t, http.StatusOK, n.Number())
+		viewer.get(sPath+"/report").must(t, http.StatusOK, n.Number())
 		if r := viewer.post("/audits", url.Values{"title": {"x"}}); r.code != http.StatusForbidden {
 			t.Errorf("viewer plans: %d", r.code)
 		}
@@ -130,7 +132,7 @@ func TestQAuditPages(t *testing.T) {
 		qm.get("/audit-programme?year=2026").must(t, http.StatusOK, "programme-form")
 		qm.post("/audit-programme", url.Values{"year": {"2026"}}).redirectsTo(t, "/audit-programme?year=2026")
 		qm.get("/audit-templates").must(t, http.StatusOK, "ISO 9001:2015 internal audit", "Factory technical audit", "ISO 13485:2016")
-		qm.get("/audit-templates/" + qaudit.KeyISO9001).must(t, http.StatusOK, "10.3", "Continual improvement")
+		qm.get("/audit-templates/"+qaudit.KeyISO9001).must(t, http.StatusOK, "10.3", "Continual improvement")
 		r = qm.post("/audit-templates", url.Values{"key": {qaudit.KeyFactory}, "name": {"Factory audit — plastics"}})
 		if r.code != http.StatusSeeOther || !strings.HasPrefix(r.loc, "/audit-templates/custom-") {
 			t.Fatalf("copy: %d %s", r.code, r.loc)
