@@ -234,3 +234,15 @@ func TestAcknowledgementOverdue(t *testing.T) {
 		t.Error("an acknowledged one is never overdue")
 	}
 }
+
+func TestTerms(t *testing.T) {
+	got := Terms("sop-7.5-01 control of documents, control: 检验质量 kiem tra (rev. 2)")
+	want := []string{"sop", "7", "5", "01", "sop-7.5-01", "control", "of", "documents", "检", "验", "质", "量", "kiem", "tra", "rev", "2"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Terms = %q\nwant   %q", got, want)
+	}
+	long := strings.Repeat("é", 40)
+	if ts := Terms(long); len(ts) != 1 || len(ts[0]) > MaxTermLen || !strings.HasPrefix(long, ts[0]) {
+		t.Errorf("a long word: %q", ts)
+	}
+}

@@ -155,9 +155,6 @@ func (tx *Tx) CreateDocument(d *document.Document, first *document.Revision) err
 	if err != nil {
 		return mapError(err, "A document numbered "+d.Number)
 	}
-	if _, err := tx.Exec("INSERT INTO document_search (document_id, text) VALUES (?, '')", d.ID); err != nil {
-		return err
-	}
 	saved, err := tx.Document(d.ID)
 	if err != nil {
 		return err
@@ -226,7 +223,7 @@ func (tx *Tx) UpdateDocument(d *document.Document, expected int64, reason string
 
 // DocumentFilter selects documents.
 type DocumentFilter struct {
-	Q         string        // part of the number, title or text of the revision in force, ignoring case and diacritics
+	Q         string        // words that begin words of the number, title or text of the revision in force, ignoring case and diacritics
 	Type      document.Type // "" for all
 	ProcessID int64         // 0 for all
 	Obsolete  bool          // include obsolete documents
@@ -247,10 +244,11 @@ type DocumentRow struct {
 func (tx *Tx) ListDocuments(f DocumentFilter) ([]DocumentRow, bool, error) {
 	var where []string
 	var args []any
-	from := documentFrom
-	if q := strings.TrimSpace(f.Q); q != "" {
-		from += " JOIN document_search s ON s.document_id = d.id"
-		where, args = append(where, `s.text LIKE ? ESCAPE '\'`), append(args, "%"+escapeLike(supplier.Fold(q))+"%")
+	for _, t := range document.Terms(supplier.Fold(f.Q)) {
+		// Each term of the query begins a term of the document (a prefix
+		// search on the index of terms).
+		where = append(where, "d.id IN (SELECT document_id FROM document_terms WHERE term >= ? AND term < ?)")
+		args = append(args, t, t+"\U0010FFFF")
 	}
 	if f.Type != "" {
 		where, args = append(where, "d.type = ?"), append(args, f.Type)
@@ -261,13 +259,18 @@ func (tx *Tx) ListDocuments(f DocumentFilter) ([]DocumentRow, bool, error) {
 	if !f.Obsolete {
 		where = append(where, "d.obsoleted_at IS NULL")
 	}
-	q := "SELECT " + documentColumns + `, COALESCE(r.revision, 0), COALESCE(r.status, '')` + from +
-		` LEFT JOIN document_revisions r ON r.id = (SELECT MAX(id) FROM document_revisions WHERE document_id = d.id)`
+	// The page of documents first, then its processes and latest
+	// revisions: joining those for every match before sorting costs far
+	// more when a search matches most documents.
+	page := "SELECT * FROM documents d"
 	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+		page += " WHERE " + strings.Join(where, " AND ")
 	}
 	limit := clampLimit(f.Limit)
-	q += " ORDER BY d.number_key LIMIT ? OFFSET ?"
+	q := "SELECT " + documentColumns + `, COALESCE(r.revision, 0), COALESCE(r.status, '') FROM (` + page + ` ORDER BY d.number_key LIMIT ? OFFSET ?) d
+		LEFT JOIN processes p ON p.id = d.process_id
+		LEFT JOIN document_revisions r ON r.id = (SELECT MAX(id) FROM document_revisions WHERE document_id = d.id)
+		ORDER BY d.number_key`
 	rows, err := scanAllTx(tx, q, append(args, limit+1, max(f.Offset, 0)), func(sc scanner, r *DocumentRow) error {
 		return scanDocumentRow(sc, r)
 	})
@@ -293,8 +296,9 @@ type rowWith struct {
 
 func (r rowWith) Scan(dest ...any) error { return r.sc.Scan(append(dest, r.extra...)...) }
 
-// refreshSearch rewrites the text search reads for a document: number,
-// title and the text of the revision in force, or of the latest one.
+// refreshSearch rewrites the terms search reads for a document: those of
+// its number, title and the text of the revision in force, or of the
+// latest one.
 func (tx *Tx) refreshSearch(docID int64) error {
 	d, err := tx.Document(docID)
 	if err != nil {
@@ -306,9 +310,22 @@ func (tx *Tx) refreshSearch(docID int64) error {
 	if err != nil && err != sql.ErrNoRows {
 		return err
 	}
-	text := supplier.Fold(d.Number + "\n" + d.Title + "\n" + body)
-	_, err = tx.Exec("UPDATE document_search SET text = ? WHERE document_id = ?", text, docID)
-	return err
+	if _, err := tx.Exec("DELETE FROM document_terms WHERE document_id = ?", docID); err != nil {
+		return err
+	}
+	terms := document.Terms(supplier.Fold(d.Number + "\n" + d.Title + "\n" + body))
+	for len(terms) > 0 {
+		n := min(len(terms), 250)
+		args := make([]any, 0, 2*n)
+		for _, t := range terms[:n] {
+			args = append(args, t, docID)
+		}
+		if _, err := tx.Exec("INSERT INTO document_terms (term, document_id) VALUES "+strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", "), args...); err != nil {
+			return err
+		}
+		terms = terms[n:]
+	}
+	return nil
 }
 
 // ---- Revisions ----

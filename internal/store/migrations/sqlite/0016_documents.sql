@@ -1,7 +1,7 @@
 -- The quality management system itself (issue 7, part A): the process
 -- register (ISO 9001 4.4, 5.3), controlled documents (7.5) with their
 -- revisions, named reviewers and read-and-understood acknowledgements
--- (training records, 7.2), the text that document search reads, and the
+-- (training records, 7.2), the terms that document search reads, and the
 -- register of risks and opportunities (6.1) with their actions. Signatures
 -- gain the record type document_approval (the table is rebuilt: SQLite
 -- cannot change a CHECK in place). Calendar dates are TEXT 'YYYY-MM-DD'.
@@ -47,12 +47,15 @@ CREATE TABLE documents (
 CREATE INDEX documents_process ON documents (process_id, number_key);
 CREATE INDEX documents_review ON documents (next_review_on) WHERE obsoleted_at IS NULL;
 
--- What search reads: number, title and the text of the revision in force
--- (or the latest), lower-cased.
-CREATE TABLE document_search (
-    document_id INTEGER PRIMARY KEY REFERENCES documents (id),
-    text        TEXT NOT NULL
-);
+-- What search reads: the terms (words, folded to lower case without
+-- diacritics; each CJK character on its own) of the number, title and
+-- text of the revision in force (or the latest), searched by prefix.
+CREATE TABLE document_terms (
+    term        TEXT NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents (id),
+    PRIMARY KEY (term, document_id)
+) WITHOUT ROWID;
+CREATE INDEX document_terms_document ON document_terms (document_id);
 
 CREATE TABLE document_revisions (
     id                 INTEGER PRIMARY KEY,
