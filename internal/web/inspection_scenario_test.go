@@ -317,7 +317,7 @@ func TestInspectionWebFlow(t *testing.T) {
 			t.Fatalf("verdict %s", in.Verdict)
 		}
 		page = qm.get("/inspections/" + strconv.FormatInt(id, 10))
-		page.must(t, 200, `id="decide-form"`, `id="raise-ncr"`, "NCR module arrives with issue 6")
+		page.must(t, 200, `id="decide-form"`, `id="raise-ncr"`, `action="/inspections/`+strconv.FormatInt(id, 10)+`/ncr"`)
 		qm.post("/inspections/"+strconv.FormatInt(id, 10)+"/decide", url.Values{"kind": {"rework"}, "reason": {"sort all units"},
 			"version": {strconv.FormatInt(in.Version, 10)}}).redirectsTo(t, "/inspections/"+strconv.FormatInt(id, 10))
 		in = iw.w.Get(t, st, id)
