@@ -126,6 +126,7 @@ func TestDocumentPages(t *testing.T) {
 		cp.post(rev2+"/approve", url.Values{"version": {strconv.FormatInt(r2.Version+3, 10)}, "password": {testPassword}}).redirectsTo(t, doc+"?rev=2")
 		cp.post(rev2+"/effective", url.Values{"version": {strconv.FormatInt(r2.Version+4, 10)}, "effective_on": {today.String()}}).redirectsTo(t, doc)
 		ci.get(doc+"?rev=1").must(t, http.StatusOK, `id="doc-banner"`, "SUPERSEDED")
+		ci.get(doc+"/pdf?rev=1").must(t, http.StatusOK, "%PDF-")
 		ci.get(doc).must(t, http.StatusOK, "hold tag", `data-diff="2"`)
 		diff := regexp.MustCompile(`href="(/documents/\d+/diff\?from=\d+&amp;to=\d+)"`).FindStringSubmatch(ci.get(doc).body)[1]
 		ci.get(regexp.MustCompile(`&amp;`).ReplaceAllString(diff, "&")).must(t, http.StatusOK, "1 lines added, 0 removed", "Every held lot gets a red hold tag.")
