@@ -109,6 +109,13 @@ type Defects struct {
 	Minor    int64 `json:"minor"`
 }
 
+// SiteRef names a site of the supplier, whose own scorecard can be asked
+// for.
+type SiteRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
 // Scorecard is the performance of a supplier or site over a period.
 type Scorecard struct {
 	SupplierID     int64      `json:"supplier_id"`
@@ -129,7 +136,9 @@ type Scorecard struct {
 	CAPAs          Counts     `json:"capas"`
 	Certificates   CertCounts `json:"certificates"`
 	LatestAudit    *Audit     `json:"latest_audit"`
-	Tier           Tier       `json:"tier"`
+	// Sites are the supplier's active sites (a supplier's scorecard only).
+	Sites []SiteRef `json:"sites"`
+	Tier  Tier      `json:"tier"`
 	// Reasons say in plain words why the tier is not A (or why there is
 	// none); empty for tier A.
 	Reasons []string `json:"reasons"`
@@ -209,8 +218,14 @@ func Compute(f Facts, th Thresholds) Scorecard {
 			sc.Months = append(sc.Months, Month{Month: key, Lots: r.Lots, Rejected: r.Rejected, AcceptanceRate: r.AcceptanceRate(), PPM: r.PPM()})
 		}
 	}
+	sc.Sites = []SiteRef{}
 	if f.Gate != nil {
 		sc.Certificates = countCertificates(*f.Gate)
+		for _, s := range f.Gate.Sites {
+			if f.SiteID == 0 && s.VoidedAt == nil && s.SupplierID == f.SupplierID {
+				sc.Sites = append(sc.Sites, SiteRef{ID: s.ID, Name: s.DisplayName()})
+			}
+		}
 	}
 	sc.Tier, sc.Reasons = th.Rate(sc)
 	return sc

@@ -259,6 +259,9 @@ func TestCompute(t *testing.T) {
 	if sc.NCRs != (Counts{2, 1}) || sc.CAPAs != (Counts{1, 0}) || sc.LatestAudit.Score != 87.5 {
 		t.Errorf("NCRs %+v CAPAs %+v audit %+v", sc.NCRs, sc.CAPAs, sc.LatestAudit)
 	}
+	if len(sc.Sites) != 2 || sc.Sites[0] != (SiteRef{ID: 10, Name: "Plant A"}) || sc.Sites[1].ID != 11 {
+		t.Errorf("sites %+v", sc.Sites)
+	}
 	if sc.Tier != TierB || len(sc.Reasons) != 1 || !strings.Contains(sc.Reasons[0], "required certificate") {
 		t.Errorf("tier %q %v", sc.Tier, sc.Reasons)
 	}
@@ -268,7 +271,7 @@ func TestCompute(t *testing.T) {
 	siteGate.SiteID = 10
 	f.SiteID, f.Gate = 10, &siteGate
 	sc = Compute(f, DefaultThresholds())
-	if sc.Certificates != (CertCounts{Valid: 1, Expiring: 1}) || sc.Tier != TierA || len(sc.Reasons) != 0 {
+	if sc.Certificates != (CertCounts{Valid: 1, Expiring: 1}) || sc.Tier != TierA || len(sc.Reasons) != 0 || len(sc.Sites) != 0 {
 		t.Errorf("Plant A: %+v, tier %q %v", sc.Certificates, sc.Tier, sc.Reasons)
 	}
 }

@@ -85,7 +85,7 @@ func (u *UI) supplierShow(w http.ResponseWriter, r *http.Request, a qms.Actor) e
 		}
 		p.Certs = append(p.Certs, card)
 	}
-	if p.Scorecard, err = u.supplierScorecard(r, id, d.Sites); err != nil {
+	if p.Scorecard, err = u.supplierScorecard(r, id); err != nil {
 		return err
 	}
 	for _, o := range d.Overrides {

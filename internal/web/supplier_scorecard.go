@@ -10,7 +10,6 @@ import (
 	"qms/internal/chart"
 	"qms/internal/qms"
 	"qms/internal/scorecard"
-	"qms/internal/supplier"
 )
 
 // Scorecards: a section of the supplier page (the last twelve months), a
@@ -78,16 +77,8 @@ func newScorecardView(sc *scorecard.Scorecard) *scorecardView {
 	if sc.Lots > 0 {
 		v.Chart = scorecardChart(sc)
 	}
-	return v
-}
-
-// withSites adds links to the scorecards of the supplier's active sites.
-func (v *scorecardView) withSites(sites []supplier.Site) *scorecardView {
-	for _, s := range sites {
-		if s.VoidedAt == nil {
-			v.Sites = append(v.Sites, siteLink{Name: s.DisplayName(),
-				URL: "/sites/" + strconv.FormatInt(s.ID, 10) + "/scorecard?from=" + v.SC.From.String() + "&to=" + v.SC.To.String()})
-		}
+	for _, s := range sc.Sites {
+		v.Sites = append(v.Sites, siteLink{Name: s.Name, URL: "/sites/" + strconv.FormatInt(s.ID, 10) + "/scorecard?" + period})
 	}
 	return v
 }
@@ -117,12 +108,12 @@ func scorecardChart(sc *scorecard.Scorecard) template.HTML {
 
 // supplierScorecard returns the scorecard view of a supplier over the
 // default period for the supplier page.
-func (u *UI) supplierScorecard(r *http.Request, id int64, sites []supplier.Site) (*scorecardView, error) {
+func (u *UI) supplierScorecard(r *http.Request, id int64) (*scorecardView, error) {
 	sc, err := u.ops().SupplierScorecard(r.Context(), id, qms.Date{}, qms.Date{})
 	if err != nil {
 		return nil, err
 	}
-	return newScorecardView(sc).withSites(sites), nil
+	return newScorecardView(sc), nil
 }
 
 type scorecardPage struct {
@@ -174,9 +165,7 @@ func (u *UI) showScorecard(w http.ResponseWriter, r *http.Request, p *scorecardP
 		u.render(w, r, http.StatusBadRequest, p)
 		return nil
 	}
-	if p.Card == nil {
-		p.Card = newScorecardView(sc)
-	}
+	p.Card = newScorecardView(sc)
 	p.From, p.To = sc.From.String(), sc.To.String()
 	p.Title += ", " + p.Card.Period
 	u.render(w, r, http.StatusOK, p)
@@ -194,17 +183,9 @@ func (u *UI) supplierScorecardShow(w http.ResponseWriter, r *http.Request, a qms
 	if err != nil {
 		return err
 	}
-	sites, err := u.ops().Sites(r.Context(), id)
-	if err != nil {
-		return err
-	}
 	p := &scorecardPage{layout: layout{Title: "Scorecard of " + sup.DisplayName()}, Crumbs: []siteLink{{sup.DisplayName(), supplierPath(id)}}}
 	return u.showScorecard(w, r, p, func(from, to qms.Date) (*scorecard.Scorecard, error) {
-		sc, err := u.ops().SupplierScorecard(r.Context(), id, from, to)
-		if err == nil {
-			p.Card = newScorecardView(sc).withSites(sites)
-		}
-		return sc, err
+		return u.ops().SupplierScorecard(r.Context(), id, from, to)
 	})
 }
 

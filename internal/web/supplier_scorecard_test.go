@@ -13,7 +13,6 @@ import (
 	"qms/internal/scorecard"
 	"qms/internal/store"
 	"qms/internal/store/storetest"
-	"qms/internal/supplier"
 	"qms/internal/supplierops/opstest"
 )
 
@@ -103,7 +102,8 @@ func sampleScorecard() *scorecardView {
 		NCRs: scorecard.Counts{Open: 2, Overdue: 1}, CAPAs: scorecard.Counts{Open: 1, Overdue: 1},
 		LatestAudit: &scorecard.Audit{ID: 3, Date: from, Score: 86}}
 	sc := scorecard.Compute(f, scorecard.DefaultThresholds())
-	return newScorecardView(&sc).withSites([]supplier.Site{{ID: 11, Name: "<script>alert(1)</script>"}})
+	sc.Sites = []scorecard.SiteRef{{ID: 11, Name: "<script>alert(1)</script>"}}
+	return newScorecardView(&sc)
 }
 
 func sampleTiers() *tierForm {
