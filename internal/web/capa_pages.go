@@ -196,7 +196,6 @@ type capaPage struct {
 	CanClose   bool
 	Fishbone   template.HTML // the Ishikawa SVG (package chart escapes its text)
 	Portal     bool          // the supplier portal's view
-	Base       string
 	OpenThings []string
 	Kinds      []inspection.Kind // for the criterion's inspection kinds
 }
@@ -215,12 +214,9 @@ func (u *UI) capaPageOf(r *http.Request, a qms.Actor, id int64, portal bool) (*c
 	c := d.CAPA
 	today := qms.DateOf(u.account.Store.Now())
 	p := &capaPage{layout: layout{Title: c.Number() + " " + c.Title}, D: d, C: c, CanReview: capa.CanReview(a) && !portal,
-		CanNote: capa.CanSeeNotes(a) && qms.CanEditQualityRecords(a) && !portal, Portal: portal, Base: capaPath(id),
+		CanNote: capa.CanSeeNotes(a) && qms.CanEditQualityRecords(a) && !portal, Portal: portal,
 		StageDays: store.Ageing(*c, "", today).StageDays, OpenThings: c.Report.OpenActions(), Kinds: inspection.Kinds}
 	p.Stages = stageEditors(a, c, today, nil)
-	if portal {
-		p.Base = scarPath(id)
-	}
 	if !portal {
 		p.Supplier, p.Product = u.supplierName(r, c.SupplierID), u.productName(r, c.ProductID)
 	} else {

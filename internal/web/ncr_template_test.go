@@ -53,7 +53,7 @@ func ncrSamplePages() []page {
 		Signatures: []esign.Check{{Signature: sig, Matches: true, Status: esign.StatusValid}}}, C: in, Supplier: names[3],
 		Sources: []capaSourceLink{{Label: "NCR-00042", URL: "/ncrs/42"}}, Criterion: "Defect FUN-01 " + evil, Per: 1000, Rate: "1.40",
 		CanReview: true, CanNote: true, CanUpload: true, CanClose: true, Moves: []moveButton{{Move: "cancel", Label: "Cancel", Reason: "say why"}},
-		Fishbone: "<svg></svg>", Base: "/capas/7"}
+		Fishbone: "<svg></svg>"}
 	capaPg.Stages = stageEditors(qms.Actor{UserID: 2, Role: qms.RoleQualityManager}, in, today, nil)
 	portal := *capaPg
 	portal.Portal, portal.CanReview, portal.CanNote, portal.CanClose, portal.Moves = true, false, false, false, nil
