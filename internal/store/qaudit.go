@@ -54,14 +54,25 @@ func scanAuditTemplate(sc scanner, t *qaudit.Template) error {
 	return json.Unmarshal([]byte(qs), &t.Questions)
 }
 
-// AuditTemplates returns the templates to audit with: the shipped ones,
-// then the users' own (not voided), oldest first.
+// AuditTemplates returns the templates to audit with: the shipped ones
+// (the ISO 13485 checklist only in ISO 13485 mode), then the users' own
+// (not voided), oldest first.
 func (tx *Tx) AuditTemplates() ([]qaudit.Template, error) {
 	custom, err := scanAllTx(tx, "SELECT "+auditTemplateColumns+" FROM audit_templates WHERE voided_at IS NULL ORDER BY id", nil, scanAuditTemplate)
 	if err != nil {
 		return nil, err
 	}
-	return append(qaudit.Builtins(), custom...), nil
+	mode, err := tx.ISO13485Mode()
+	if err != nil {
+		return nil, err
+	}
+	var out []qaudit.Template
+	for _, t := range qaudit.Builtins() {
+		if t.Key != qaudit.KeyISO13485 || mode {
+			out = append(out, t)
+		}
+	}
+	return append(out, custom...), nil
 }
 
 // AuditTemplate returns the template with the given key: a shipped one or
@@ -416,6 +427,13 @@ func (tx *Tx) PlanAudit(a *qaudit.QualityAudit) error {
 	}
 	if err := invalidRef(p, "template_key", err); err != nil {
 		return err
+	}
+	if a.TemplateKey == qaudit.KeyISO13485 {
+		if mode, err := tx.ISO13485Mode(); err != nil {
+			return err
+		} else if !mode {
+			p.Add("template_key", "is the ISO 13485 checklist, offered in ISO 13485 mode only: an administrator turns the mode on in the settings")
+		}
 	}
 	if err := p.Err(); err != nil {
 		return err

@@ -345,13 +345,27 @@ func TestAuditTemplatesAndProgramme(t *testing.T) {
 		}); qms.ErrorKind(err) != qms.KindConflict {
 			t.Fatalf("edit a shipped template: %v", err)
 		}
+		// The ISO 13485 checklist is offered in ISO 13485 mode only.
 		view(t, s, func(tx *store.Tx) error {
 			all, err := tx.AuditTemplates()
-			if len(all) != 4 || all[3].Key != tpl.Key || len(all[3].Questions) != len(all[2].Questions)+1 {
-				t.Errorf("templates %d %v", len(all), err)
+			if len(all) != 3 || all[1].Key != qaudit.KeyFactory || all[2].Key != tpl.Key || len(all[2].Questions) != len(all[1].Questions)+1 {
+				t.Errorf("templates without ISO 13485 mode: %d %v", len(all), err)
 			}
 			return err
 		})
+		med := &qaudit.QualityAudit{Type: qaudit.TypeInternal, Title: "13485", Scope: "all", TemplateKey: qaudit.KeyISO13485, LeadID: f.lead.ID, PlannedStart: day("2026-05-04")}
+		if err := s.Update(actorCtx(f.qm), func(tx *store.Tx) error { return tx.PlanAudit(med) }); !strings.Contains(qms.ErrorFields(err)["template_key"], "ISO 13485 mode only") {
+			t.Fatalf("ISO 13485 checklist without the mode: %v", err)
+		}
+		update(t, s, qmCtx(), func(tx *store.Tx) error { _, err := tx.SetISO13485Mode(true, 0, "medical devices"); return err })
+		view(t, s, func(tx *store.Tx) error {
+			all, err := tx.AuditTemplates()
+			if len(all) != 4 || all[1].Key != qaudit.KeyISO13485 {
+				t.Errorf("templates in ISO 13485 mode: %d %v", len(all), err)
+			}
+			return err
+		})
+		f.plan(t, s, med)
 
 		var pg qaudit.Programme
 		pg.Year = 2026

@@ -131,7 +131,13 @@ func TestQAuditPages(t *testing.T) {
 		qm.get("/audits").must(t, http.StatusOK, "Internal audit of purchasing", "open-findings", v.Findings[0].Number())
 		qm.get("/audit-programme?year=2026").must(t, http.StatusOK, "programme-form")
 		qm.post("/audit-programme", url.Values{"year": {"2026"}}).redirectsTo(t, "/audit-programme?year=2026")
-		qm.get("/audit-templates").must(t, http.StatusOK, "ISO 9001:2015 internal audit", "Factory technical audit", "ISO 13485:2016")
+		if r := qm.get("/audit-templates"); !strings.Contains(r.body, "Factory technical audit") || strings.Contains(r.body, "ISO 13485:2016 internal audit") {
+			t.Error("the checklists without ISO 13485 mode: the factory checklist missing or the ISO 13485 one shown")
+		}
+		if err := st.Update(as(qmU), func(tx *store.Tx) error { _, err := tx.SetISO13485Mode(true, 0, "medical devices"); return err }); err != nil {
+			t.Fatal(err)
+		}
+		qm.get("/audit-templates").must(t, http.StatusOK, "ISO 9001:2015 internal audit", "Factory technical audit", "ISO 13485:2016 internal audit")
 		qm.get("/audit-templates/"+qaudit.KeyISO9001).must(t, http.StatusOK, "10.3", "Continual improvement")
 		r = qm.post("/audit-templates", url.Values{"key": {qaudit.KeyFactory}, "name": {"Factory audit — plastics"}})
 		if r.code != http.StatusSeeOther || !strings.HasPrefix(r.loc, "/audit-templates/custom-") {
