@@ -235,8 +235,20 @@ func (tx *Tx) CheckEntry(in *inspection.Inspection, e *inspection.Entry) (stored
 // CheckEntry read it: a code voided in between is still accepted, as if
 // the entry had come a moment earlier.
 func (tx *Tx) RecordCheckedEntry(e *inspection.Entry, checked *inspection.Inspection) (created bool, err error) {
+	// On PostgreSQL the row is locked until commit, so that a submission
+	// (which locks it for update) cannot slip in between this check and
+	// the insert: shared while recording goes on, exclusive for the entry
+	// that may start a planned inspection (two shared holders that both
+	// update would deadlock). SQLite's single writer serialises already.
+	q := "SELECT version FROM inspections WHERE id = ?"
+	if tx.Dialect() == Postgres {
+		q += " FOR SHARE"
+		if checked.Status == inspection.StatusPlanned {
+			q = "SELECT version FROM inspections WHERE id = ? FOR UPDATE"
+		}
+	}
 	var version int64
-	if err := tx.writerRow("SELECT version FROM inspections WHERE id = ?", checked.ID).Scan(&version); err != nil {
+	if err := tx.writerRow(q, checked.ID).Scan(&version); err != nil {
 		return false, mapError(err, "inspection")
 	}
 	if version != checked.Version || e.InspectionID != checked.ID {
