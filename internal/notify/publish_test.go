@@ -16,6 +16,7 @@ import (
 
 	"qms/internal/config"
 	"qms/internal/jobs"
+	"qms/internal/notify/notifytest"
 	"qms/internal/qms"
 	"qms/internal/store"
 	"qms/internal/store/storetest"
@@ -357,36 +358,36 @@ func TestRolledBackPublishLeavesNothing(t *testing.T) {
 
 func TestDeliveryEndToEnd(t *testing.T) {
 	each(t, 1, func(t *testing.T, f *fixture) {
-		sink := newSink(t, func(s *sink) { s.startTLS, s.user, s.password = true, "qms", "s3cret" })
+		sink := notifytest.NewSink(t, func(s *notifytest.Sink) { s.StartTLS, s.User, s.Password = true, "qms", "s3cret" })
 		rc := newReceiver(t, nil)
 		hook, secret := f.webhook(rc.srv.URL+"/qms", true, "certificate.*")
-		f.run(0, sink.mailer(t, config.SMTPStartTLS))
+		f.run(0, mailer(t, sink, config.SMTPStartTLS))
 
 		e := reminder("certificate:42:expiry:30d")
 		e.Users = []int64{f.qm1.ID, f.qm2.ID}
 		f.publish(0, e)
 		waitFor(t, "the deliveries", f.settled)
 
-		msgs := sink.messages()
+		msgs := sink.Messages()
 		if len(msgs) != 2 {
 			t.Fatalf("the sink got %d messages, want 2", len(msgs))
 		}
-		to := map[string]parsed{}
+		to := map[string]notifytest.Parsed{}
 		for _, m := range msgs {
 			if !m.TLS || m.User != "qms" {
 				t.Errorf("message sent without TLS or authentication: %+v", m)
 			}
-			p := parseMessage(t, m.Data)
-			to[p.to.Address] = p
+			p := notifytest.Parse(t, m.Data)
+			to[p.To.Address] = p
 		}
 		for _, u := range []*qms.User{f.qm1, f.qm2} {
 			p, ok := to[u.Email]
 			if !ok {
 				t.Fatalf("no e-mail to %s", u.Email)
 			}
-			if p.subject != e.Subject || p.to.Name != u.Name || !strings.Contains(p.body, e.Body) ||
-				!strings.Contains(p.body, "Open in qms: https://qms.example.com/certificates/42") || p.header.Get("X-Qms-Event") != e.Type {
-				t.Errorf("e-mail to %s: subject %q, to %+v, body %q", u.Email, p.subject, p.to, p.body)
+			if p.Subject != e.Subject || p.To.Name != u.Name || !strings.Contains(p.Body, e.Body) ||
+				!strings.Contains(p.Body, "Open in qms: https://qms.example.com/certificates/42") || p.Header.Get("X-Qms-Event") != e.Type {
+				t.Errorf("e-mail to %s: subject %q, to %+v, body %q", u.Email, p.Subject, p.To, p.Body)
 			}
 		}
 		if n := f.count("email_deliveries", "status = 'sent' AND attempts = 1"); n != 2 {
@@ -515,8 +516,8 @@ func TestEmailOffAndRefused(t *testing.T) {
 		}
 	})
 	each(t, 1, func(t *testing.T, f *fixture) {
-		sink := newSink(t, func(s *sink) { s.rcptErr = "550 5.1.1 mailbox unavailable" })
-		f.run(0, sink.mailer(t, config.SMTPNoTLS))
+		sink := notifytest.NewSink(t, func(s *notifytest.Sink) { s.RcptErr = "550 5.1.1 mailbox unavailable" })
+		f.run(0, mailer(t, sink, config.SMTPNoTLS))
 		f.publish(0, Event{Type: "ncr.created", Subject: "NCR 11", Users: []int64{f.qm1.ID}})
 		waitFor(t, "the e-mail job", f.settled)
 		// A permanent refusal fails at once, without retries.
@@ -535,11 +536,11 @@ func TestEmailOffAndRefused(t *testing.T) {
 // one post. Publishing it again later (after a restart) does nothing.
 func TestExactlyOnceAcrossInstances(t *testing.T) {
 	each(t, 2, func(t *testing.T, f *fixture) {
-		sink := newSink(t)
+		sink := notifytest.NewSink(t)
 		rc := newReceiver(t, nil)
 		f.webhook(rc.srv.URL, true, "certificate.*")
-		f.run(0, sink.mailer(t, config.SMTPNoTLS))
-		f.run(1, sink.mailer(t, config.SMTPNoTLS))
+		f.run(0, mailer(t, sink, config.SMTPNoTLS))
+		f.run(1, mailer(t, sink, config.SMTPNoTLS))
 
 		e := reminder("certificate:42:expiry:30d")
 		e.Roles = []qms.Role{qms.RoleQualityManager}
@@ -578,7 +579,7 @@ func TestExactlyOnceAcrossInstances(t *testing.T) {
 			t.Errorf("%d events stored, want 1", n)
 		}
 		got := map[string]int{}
-		for _, m := range sink.messages() {
+		for _, m := range sink.Messages() {
 			got[m.To]++
 		}
 		if len(got) != 2 || got[f.qm1.Email] != 1 || got[f.qm2.Email] != 1 {

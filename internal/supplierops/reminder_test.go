@@ -2,14 +2,24 @@ package supplierops_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"qms/internal/config"
 	"qms/internal/jobs"
 	"qms/internal/notify"
+	"qms/internal/notify/notifytest"
 	"qms/internal/qms"
 	"qms/internal/store"
 	"qms/internal/store/storetest"
@@ -118,25 +128,6 @@ func (c *clock) add(d time.Duration) {
 	c.mu.Lock()
 	c.now = c.now.Add(d)
 	c.mu.Unlock()
-}
-
-// mailbox records the e-mails the channels send.
-type mailbox struct {
-	mu   sync.Mutex
-	msgs []notify.Message
-}
-
-func (m *mailbox) Send(_ context.Context, msg *notify.Message) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.msgs = append(m.msgs, *msg)
-	return nil
-}
-
-func (m *mailbox) sent() []notify.Message {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]notify.Message(nil), m.msgs...)
 }
 
 // instances opens two stores (two app instances) on one fresh database of
@@ -294,9 +285,44 @@ func TestRemindersOnceAcrossInstances(t *testing.T) {
 	}
 }
 
+// hookReceiver is a webhook endpoint that records what it is posted.
+type hookReceiver struct {
+	srv *httptest.Server
+	mu  sync.Mutex
+	got []hookPost
+}
+
+type hookPost struct {
+	header http.Header
+	body   []byte
+}
+
+func newHookReceiver(t *testing.T) *hookReceiver {
+	rc := &hookReceiver{}
+	rc.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rc.mu.Lock()
+		rc.got = append(rc.got, hookPost{r.Header.Clone(), body})
+		rc.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(rc.srv.Close)
+	return rc
+}
+
+func (rc *hookReceiver) posts() []hookPost {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return append([]hookPost(nil), rc.got...)
+}
+
 // TestReminderJobSendsEmailOnce: the job scheduled on two runners (two
-// instances) runs once per slot; its reminders reach the quality manager
-// in the app and by e-mail once each, and the surveillance reminder too.
+// instances, each with its notification channels) runs once per slot; its
+// reminders (expiry and overdue surveillance) reach the quality manager in
+// the app and by e-mail through a real SMTP server once each, naming the
+// certificate, and the webhook subscribed to "certificate.*" gets each
+// once, signed with its secret (HMAC-SHA256), recorded once in its
+// delivery log.
 func TestReminderJobSendsEmailOnce(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
@@ -312,11 +338,23 @@ func TestReminderJobSendsEmailOnce(t *testing.T) {
 			if err := st[0].Update(sys, func(tx *store.Tx) error { return tx.CreateCertificate(c) }); err != nil {
 				t.Fatal(err)
 			}
-			box := &mailbox{}
+			admin := qms.WithActor(context.Background(), qms.ActorOf(w.Users[qms.RoleAdmin], "session"))
+			rc := newHookReceiver(t)
+			hook, secret, err := (&notify.Service{Store: st[0]}).CreateWebhook(admin,
+				notify.WebhookInput{URL: rc.srv.URL + "/qms", EventTypes: []string{"certificate.*"}, Active: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sink := notifytest.NewSink(t)
 			for i := range 2 {
+				m, err := notify.NewSMTP(sink.Settings(config.SMTPNoTLS))
+				if err != nil {
+					t.Fatal(err)
+				}
 				r := jobs.NewRunner(st[i], nil, 2)
 				r.Poll = 5 * time.Millisecond
-				ch := &notify.Channels{Store: st[i], Mailer: box, HTTP: notify.NewWebhookClient(true), BaseURL: "https://qms.example.com"}
+				ch := &notify.Channels{Store: st[i], Mailer: m, HTTP: notify.NewWebhookClient(true), BaseURL: "https://qms.example.com",
+					Log: slog.New(slog.DiscardHandler)}
 				ch.Register(r)
 				supplierops.RegisterReminders(r, st[i])
 				ctx, cancel := context.WithCancel(context.Background())
@@ -329,29 +367,92 @@ func TestReminderJobSendsEmailOnce(t *testing.T) {
 			for countWhere(t, st[0], "jobs", "unique_key = ? AND status = 'done'", slot) != 1 ||
 				countWhere(t, st[0], "jobs", "status IN ('queued','running')") != 0 {
 				if time.Now().After(deadline) {
-					t.Fatal("the reminder job and its e-mails did not finish within a minute")
+					t.Fatal("the reminder job and its deliveries did not finish within a minute")
 				}
 				time.Sleep(10 * time.Millisecond)
 			}
 			if n := countWhere(t, st[0], "jobs", "kind = ?", supplierops.KindReminders); n != 1 {
 				t.Errorf("%d reminder jobs for one slot, want 1", n)
 			}
+			if n := countWhere(t, st[0], "jobs", "status <> 'done'"); n != 0 {
+				t.Errorf("%d jobs did not end as done", n)
+			}
+
+			// E-mail, through the SMTP server.
 			qm := w.Users[qms.RoleQualityManager]
+			link := "https://qms.example.com/certificates/" + strconv.FormatInt(c.ID, 10)
 			got := map[string]int{}
-			for _, m := range box.sent() {
-				if m.To.Address != qm.Email {
-					t.Errorf("an e-mail to %s", m.To.Address)
+			for _, m := range sink.Messages() {
+				p := notifytest.Parse(t, m.Data)
+				if m.To != qm.Email || p.To.Address != qm.Email || p.To.Name != qm.Name || m.From != "qms@example.com" {
+					t.Errorf("an e-mail from %s to %s (%+v), want to the quality manager %s", m.From, m.To, p.To, qm.Email)
 				}
-				got[m.EventType]++
-				if !strings.Contains(m.Subject, "VN-MAIL-1") || !strings.Contains(m.Body, "https://qms.example.com/certificates/"+strconv.FormatInt(c.ID, 10)) {
-					t.Errorf("e-mail %q lacks the certificate or its link:\n%s", m.Subject, m.Body)
+				typ := p.Header.Get("X-Qms-Event")
+				got[typ]++
+				if !strings.Contains(p.Subject, "ISO 9001:2015 VN-MAIL-1") || !strings.Contains(p.Body, link) {
+					t.Errorf("%s e-mail %q lacks the certificate or its link:\n%s", typ, p.Subject, p.Body)
+				}
+				switch typ {
+				case supplierops.EventExpiring:
+					if !strings.Contains(p.Subject, "expires in 30 days") {
+						t.Errorf("expiry e-mail subject %q does not say it expires in 30 days", p.Subject)
+					}
+				case supplierops.EventSurveillanceOverdue:
+					if !strings.Contains(strings.ToLower(p.Subject), "surveillance") {
+						t.Errorf("surveillance e-mail subject %q does not say what is overdue", p.Subject)
+					}
 				}
 			}
 			if got[supplierops.EventExpiring] != 1 || got[supplierops.EventSurveillanceOverdue] != 1 || len(got) != 2 {
 				t.Errorf("e-mails by event: %v; want one expiring and one surveillance_overdue", got)
 			}
+			if n := countWhere(t, st[0], "email_deliveries", "status = 'sent' AND attempts = 1"); n != 2 {
+				t.Errorf("%d e-mails recorded as sent at the first attempt, want 2", n)
+			}
 			if n := countWhere(t, st[0], "notifications", "user_id = ?", qm.ID); n != 2 {
 				t.Errorf("the quality manager has %d notifications, want 2", n)
+			}
+
+			// The webhook: each reminder posted once, signed.
+			posts := rc.posts()
+			byType := map[string]int{}
+			for _, p := range posts {
+				typ, ts, sig := p.header.Get(notify.HeaderEvent), p.header.Get(notify.HeaderTimestamp), p.header.Get(notify.HeaderSignature)
+				byType[typ]++
+				mac := hmac.New(sha256.New, []byte(secret))
+				mac.Write([]byte(ts + "." + string(p.body)))
+				if want := "sha256=" + hex.EncodeToString(mac.Sum(nil)); ts == "" || sig != want {
+					t.Errorf("%s post signed %q at %q, want %q (HMAC-SHA256 of timestamp.body with the secret)", typ, sig, ts, want)
+				}
+				unix, err := strconv.ParseInt(ts, 10, 64)
+				if err != nil || notify.VerifySignature(secret, ts, sig, p.body, time.Unix(unix, 0), time.Minute) != nil {
+					t.Errorf("%s post: the signature does not verify with the secret", typ)
+				}
+				if notify.VerifySignature("whsec_other", ts, sig, p.body, time.Unix(unix, 0), time.Minute) == nil {
+					t.Errorf("%s post: the signature verifies with another secret", typ)
+				}
+				var body notify.Payload
+				if err := json.Unmarshal(p.body, &body); err != nil {
+					t.Fatalf("post body %s: %v", p.body, err)
+				}
+				if body.Type != typ || body.Entity == nil || body.Entity.Type != "certificate" || body.Entity.ID != c.ID ||
+					!strings.Contains(body.Subject, "VN-MAIL-1") || body.Link != "/certificates/"+strconv.FormatInt(c.ID, 10) {
+					t.Errorf("post body %s", p.body)
+				}
+				delivery, err := strconv.ParseInt(p.header.Get(notify.HeaderDelivery), 10, 64)
+				if err != nil {
+					t.Errorf("%s post: delivery id %q", typ, p.header.Get(notify.HeaderDelivery))
+				}
+				if n := countWhere(t, st[0], "webhook_deliveries", "id = ? AND webhook_id = ? AND event_type = ? AND status = 'succeeded' AND attempts = 1",
+					delivery, hook.ID, typ); n != 1 {
+					t.Errorf("%s post: delivery %d is not in the log as succeeded at the first attempt", typ, delivery)
+				}
+			}
+			if len(posts) != 2 || byType[supplierops.EventExpiring] != 1 || byType[supplierops.EventSurveillanceOverdue] != 1 {
+				t.Errorf("webhook posts by event: %v; want one expiring and one surveillance_overdue", byType)
+			}
+			if n := countWhere(t, st[0], "webhook_deliveries", "webhook_id = ?", hook.ID); n != 2 {
+				t.Errorf("the delivery log has %d deliveries, want 2", n)
 			}
 		})
 	}
