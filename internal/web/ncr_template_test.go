@@ -75,7 +75,9 @@ func ncrSamplePages() []page {
 		capaPg, &portal,
 		&ncrParetoPage{layout: layout{Title: "Pareto"}, Suppliers: sups, Charts: []paretoChart{pareto("defect", "NCRs by defect code", counts), pareto("cause", "By cause", nil)}},
 		&ncrParetoPage{layout: layout{Title: "Pareto"}, Errors: map[string]string{"from": "bad"}},
-		&ncrCOPQPage{layout: layout{Title: "COPQ"}, Suppliers: sups, Rows: copq, Totals: copq},
+		&ncrCOPQPage{layout: layout{Title: "COPQ"}, Suppliers: sups, Rows: copq, Totals: copq, Charts: copqCharts([]store.COPQRow{
+			{SupplierID: 3, Supplier: names[3], Month: "2026-03", Cost: ncr.Cost{Currency: "EUR", Scrap: 100}, NCRs: 1},
+			{SupplierID: 4, Supplier: "Sao Việt", Month: "2026-02", Cost: ncr.Cost{Currency: "JPY", Rework: 5000}, NCRs: 2}})},
 		&ncrCOPQPage{layout: layout{Title: "COPQ"}},
 		reportPage(rep, "/capas/7/report.pdf", "/capas/7"),
 		&scarListPage{layout: layout{Title: "Requests"}, Page: age},
@@ -131,7 +133,7 @@ func TestNCRTemplates(t *testing.T) {
 			"ncr":        {`id="disposition-form"`, `name="qty_use_as_is" value="200"`, `id="approve-form"`, "no longer matching", `class="overdue"`, `id="move-void"`, `id="open-capa"`},
 			"capa_list":  {`class="overdue"`, "D3 <span", `id="new-capa"`, "1 in all"},
 			"ncr_pareto": {`class="chart chart-pareto"`, "FUN-01 &lt;script&gt;"},
-			"ncr_copq":   {"1.00 EUR"},
+			"ncr_copq":   {"1.00 EUR", `id="copq-EUR"`, `id="copq-JPY"`, `class="chart chart-pareto"`, "Cost (JPY)"},
 			"ncr_report": {"5 Whys", `class="chart chart-ishikawa"`, "Electronic signatures", "D8 Closure and recognition"},
 		}[p.template()]
 		if !first {

@@ -131,12 +131,45 @@ func copqLines(rows []store.COPQRow) []copqLine {
 	return out
 }
 
+// copqCharts returns, for each currency, the Pareto of the cost of poor
+// quality by supplier in major units of that currency.
+func copqCharts(rows []store.COPQRow) []paretoChart {
+	var out []paretoChart
+	for _, t := range store.COPQTotals(rows) {
+		div := 1.0
+		for range ncr.CurrencyDigits(t.Currency) {
+			div *= 10
+		}
+		by := map[string]float64{}
+		var order []string
+		for _, r := range rows {
+			if r.Currency != t.Currency {
+				continue
+			}
+			if _, ok := by[r.Supplier]; !ok {
+				order = append(order, r.Supplier)
+			}
+			by[r.Supplier] += float64(r.Total()) / div
+		}
+		items := make([]chart.Item, len(order))
+		for i, name := range order {
+			items[i] = chart.Item{Label: name, Value: by[name]}
+		}
+		c := chart.Pareto("Cost of poor quality by supplier, "+t.Currency, chart.TopItems(items, paretoTop, "Other"))
+		c.ID, c.Y.Label = "copq-"+t.Currency, "Cost ("+t.Currency+")"
+		// The SVG is built by package chart, which escapes every text.
+		out = append(out, paretoChart{ID: "copq-" + t.Currency, Title: c.Title, SVG: template.HTML(c.SVG(760, 340))})
+	}
+	return out
+}
+
 type ncrCOPQPage struct {
 	layout
 	Query     ncrViewQuery
 	Suppliers []supplier.Supplier
 	Rows      []copqLine
 	Totals    []copqLine
+	Charts    []paretoChart // one Pareto of cost by supplier per currency
 	Errors    map[string]string
 }
 
@@ -163,6 +196,7 @@ func (u *UI) ncrCOPQ(w http.ResponseWriter, r *http.Request, _ qms.Actor) error 
 			return err
 		}
 		p.Rows, p.Totals = copqLines(rows), copqLines(store.COPQTotals(rows))
+		p.Charts = copqCharts(rows)
 	}
 	u.render(w, r, status, p)
 	return nil
