@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	for _, op := range []string{"GET /documents", "POST /documents", "GET /documents/{id}", "POST /documents/{id}/revisions", "GET /documents/{id}/diff",
+	for _, op := range []string{"GET /documents", "POST /documents", "GET /documents/{id}", "PUT /documents/{id}", "POST /documents/{id}/revisions", "GET /documents/{id}/diff",
 		"GET /revisions/{id}", "PUT /revisions/{id}", "POST /revisions/{id}/submit", "POST /revisions/{id}/review", "POST /revisions/{id}/return",
 		"POST /revisions/{id}/approve", "POST /revisions/{id}/effective", "POST /revisions/{id}/obsolete", "GET /acknowledgements",
 		"POST /acknowledgements/{id}", "GET /processes", "POST /processes", "GET /processes/{id}", "PUT /processes/{id}", "GET /risks",
@@ -88,6 +88,11 @@ func TestDocumentAPI(t *testing.T) {
 			`,"change_description":"Second source","body":"# Purchasing\nSuppliers are approved first.\nCritical parts have a second source."}`, 200)
 		must("viewer", "GET", "/api/v1/documents/"+docID+"/diff?from="+revID+"&to="+num(r2, "id"), "", 200, `"added":1`, `"removed":0`)
 		must("supplier", "GET", "/api/v1/documents/"+docID, "", 403)
+		cur := must("viewer", "GET", "/api/v1/documents/"+docID, "", 200)["document"].(map[string]any)
+		must("quality_manager", "PUT", "/api/v1/documents/"+docID, `{"title":"Purchasing and supplier approval","type":"procedure","version":`+
+			num(cur, "version")+`}`, 422, "owner_id")
+		must("quality_manager", "PUT", "/api/v1/documents/"+docID, `{"title":"Purchasing and supplier approval","type":"procedure","owner_id":`+id(qm.ID)+
+			`,"ack_roles":["inspector"],"version":`+num(cur, "version")+`,"reason":"wider scope"}`, 200, `"title":"Purchasing and supplier approval"`, `"number":"SOP-1"`)
 		must("viewer", "GET", "/api/v1/documents?q=suppliers+ARE+approved", "", 200, `"number":"SOP-1"`)
 
 		// Processes and risks.

@@ -66,6 +66,25 @@ type documentCreateOutput struct {
 
 type documentOutput struct{ Body DocumentDetail }
 
+// DocumentUpdateRequest changes a document's fields (not its number).
+type DocumentUpdateRequest struct {
+	Title        string     `json:"title" maxLength:"300"`
+	Type         string     `json:"type" enum:"quality_manual,policy,procedure,work_instruction,form,record_template,external"`
+	ProcessID    *int64     `json:"process_id,omitempty" minimum:"1"`
+	OwnerID      int64      `json:"owner_id"`
+	ReviewMonths int        `json:"review_months,omitempty" minimum:"0" maximum:"60"`
+	AckRoles     []qms.Role `json:"ack_roles,omitempty" maxItems:"6"`
+	AckUsers     []int64    `json:"ack_users,omitempty" maxItems:"500"`
+	AckDays      int        `json:"ack_days,omitempty" minimum:"0" maximum:"365"`
+	Version      int64      `json:"version" minimum:"1"`
+	Reason       string     `json:"reason,omitempty" maxLength:"1000"`
+}
+
+type documentUpdateInput struct {
+	RecordID
+	Body DocumentUpdateRequest
+}
+
 // RevisionRequest is the text of a draft revision.
 type RevisionRequest struct {
 	ChangeDescription string `json:"change_description" maxLength:"2000"`
@@ -193,6 +212,8 @@ func (a *API) registerDocuments() {
 	Handle(a, op("list-documents", "GET", "/documents", "List and search documents", "By number; q searches number, title and the text in force."), a.listDocuments)
 	Handle(a, created(op("create-document", "POST", "/documents", "Create a document", "With its first revision as a draft. The owner is required.", cf)), a.createDocument)
 	Handle(a, op("get-document", "GET", "/documents/{id}", "Get a document", "With every revision, newest first.", nf), a.getDocument)
+	Handle(a, op("update-document", "PUT", "/documents/{id}", "Change a document", "Title, type, process, owner, review period, readers; not the number.",
+		nf, cf), a.updateDocument)
 	Handle(a, created(op("create-revision", "POST", "/documents/{id}/revisions", "Start the next revision",
 		"A draft; one revision at a time is in progress.", nf, cf)), a.createRevision)
 	Handle(a, op("diff-revisions", "GET", "/documents/{id}/diff", "Compare two revisions", "Line by line.", nf), a.diffRevisions)
@@ -256,6 +277,20 @@ func (a *API) createDocument(ctx context.Context, in *documentCreateInput) (*doc
 }
 
 func (a *API) getDocument(ctx context.Context, in *RecordID) (*documentOutput, error) {
+	det, err := a.documentDetail(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &documentOutput{Body: *det}, nil
+}
+
+func (a *API) updateDocument(ctx context.Context, in *documentUpdateInput) (*documentOutput, error) {
+	b := in.Body
+	d := document.Document{ID: in.ID, Title: b.Title, Type: document.Type(b.Type), ProcessID: b.ProcessID, OwnerID: b.OwnerID,
+		ReviewMonths: b.ReviewMonths, AckRoles: b.AckRoles, AckUsers: b.AckUsers, AckDays: b.AckDays}
+	if err := a.docs().UpdateDocument(ctx, &d, b.Version, b.Reason); err != nil {
+		return nil, err
+	}
 	det, err := a.documentDetail(ctx, in.ID)
 	if err != nil {
 		return nil, err

@@ -99,6 +99,10 @@ type documentFormPage struct {
 	Roles     []qms.Role
 	Errors    map[string]string
 	Problem   string
+	// Edit is set when the form changes an existing document (not its
+	// number, no revision fields); Version is the version it read.
+	Edit    bool
+	Version int64
 }
 
 type processOption struct {
@@ -175,6 +179,55 @@ func (u *UI) documentCreate(w http.ResponseWriter, r *http.Request, a qms.Actor)
 		return nil
 	}
 	u.redirect(w, r, revisionPath(d.ID, rev.Revision), "success", fmt.Sprintf("Document %s created: revision 1 is a draft. Name its reviewers and submit it.", d.Number))
+	return nil
+}
+
+// documentEdit shows the form that changes a document's fields.
+func (u *UI) documentEdit(w http.ResponseWriter, r *http.Request, a qms.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	v, err := u.docs().Document(r.Context(), id, 0)
+	if err != nil {
+		return err
+	}
+	p, err := u.documentFormOf(r)
+	if err != nil {
+		return err
+	}
+	p.Title, p.Doc, p.Edit, p.Version = "Change "+v.Document.Number, *v.Document, true, v.Document.Version
+	u.render(w, r, http.StatusOK, p)
+	return nil
+}
+
+// documentUpdate changes a document's fields.
+func (u *UI) documentUpdate(w http.ResponseWriter, r *http.Request, a qms.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	d := postedDocument(r)
+	d.ID = id
+	if err := u.docs().UpdateDocument(r.Context(), &d, postedVersion(r), r.Form.Get("reason")); err != nil {
+		fields, msg, code, ok := formError(err)
+		if !ok {
+			return err
+		}
+		p, perr := u.documentFormOf(r)
+		if perr != nil {
+			return perr
+		}
+		v, verr := u.docs().Document(r.Context(), id, 0)
+		if verr != nil {
+			return verr
+		}
+		d.Number = v.Document.Number
+		p.Title, p.Doc, p.Edit, p.Version, p.Errors, p.Problem = "Change "+d.Number, d, true, postedVersion(r), fields, msg
+		u.render(w, r, code, p)
+		return nil
+	}
+	u.redirect(w, r, documentPath(id), "success", "Document saved.")
 	return nil
 }
 

@@ -28,6 +28,8 @@ func (u *UI) registerDocuments(mux router) {
 	mux.Handle("GET /documents/{id}", u.guard(qms.CanViewInternal, u.documentShow))
 	mux.Handle("GET /documents/{id}/diff", u.guard(qms.CanViewInternal, u.documentDiff))
 	mux.Handle("GET /documents/{id}/pdf", u.guard(qms.CanViewInternal, u.documentPDF))
+	mux.Handle("GET /documents/{id}/edit", u.guard(qms.CanEditQualityRecords, u.documentEdit))
+	mux.Handle("POST /documents/{id}", u.guard(qms.CanEditQualityRecords, u.documentUpdate))
 	mux.Handle("POST /documents/{id}/revisions", u.guardUpload(qms.CanEditQualityRecords, u.revisionCreate))
 	mux.Handle("POST /documents/{id}/periodic-review", u.guard(qms.CanViewInternal, u.documentPeriodicReview))
 	mux.Handle("POST /revisions/{id}", u.guardUpload(qms.CanEditQualityRecords, u.revisionSave))

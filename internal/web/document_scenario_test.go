@@ -127,6 +127,26 @@ func TestDocumentPages(t *testing.T) {
 		cp.post(rev2+"/effective", url.Values{"version": {strconv.FormatInt(r2.Version+4, 10)}, "effective_on": {today.String()}}).redirectsTo(t, doc)
 		ci.get(doc+"?rev=1").must(t, http.StatusOK, `id="doc-banner"`, "SUPERSEDED")
 		ci.get(doc+"/pdf?rev=1").must(t, http.StatusOK, "%PDF-")
+		ca.get(doc+"/edit").must(t, http.StatusOK, "The number does not change")
+		ca.post(doc, url.Values{"version": {"1"}, "title": {"Control of nonconforming output"}, "type": {"procedure"},
+			"owner_id": {strconv.FormatInt(author.ID, 10)}}).
+			must(t, http.StatusConflict, "changed by someone else")
+		var dv int64
+		if err := st.View(context.Background(), func(tx *store.Tx) error {
+			id, _ := strconv.ParseInt(doc[len("/documents/"):], 10, 64)
+			d, err := tx.Document(id)
+			if err == nil {
+				dv = d.Version
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		ca.post(doc, url.Values{"version": {strconv.FormatInt(dv, 10)}, "title": {"Control of nonconforming output"}, "type": {"procedure"}}).
+			must(t, http.StatusBadRequest, "choose the person responsible")
+		ca.post(doc, url.Values{"version": {strconv.FormatInt(dv, 10)}, "title": {"Nonconforming output"}, "type": {"procedure"},
+			"owner_id": {strconv.FormatInt(approver.ID, 10)}, "ack_roles": {"inspector"}, "reason": {"owner changed"}}).redirectsTo(t, doc)
+		ci.get(doc).must(t, http.StatusOK, "Nonconforming output", "owner Paul Approver")
 		ci.get(doc).must(t, http.StatusOK, "hold tag", `data-diff="2"`)
 		diff := regexp.MustCompile(`href="(/documents/\d+/diff\?from=\d+&amp;to=\d+)"`).FindStringSubmatch(ci.get(doc).body)[1]
 		ci.get(regexp.MustCompile(`&amp;`).ReplaceAllString(diff, "&")).must(t, http.StatusOK, "1 lines added, 0 removed", "Every held lot gets a red hold tag.")
