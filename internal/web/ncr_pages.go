@@ -200,6 +200,8 @@ type ncrPage struct {
 	CanEdit     bool
 	CanApprove  bool
 	CanMRB      bool // may add an MRB approval now (quality staff who have not approved yet)
+	CanReport   bool // may change the report itself now (open or contained)
+	Categories  []ncr.Category
 	Today       qms.Date
 	Money       map[string]string
 	CostFields  []costField
@@ -235,6 +237,7 @@ func (u *UI) ncrShow(w http.ResponseWriter, r *http.Request, a qms.Actor) error 
 	for _, l := range n.Disposition {
 		p.Disposed += l.Quantity
 	}
+	p.CanReport, p.Categories = ncr.CheckEdit(a, n) == nil, ncr.Categories
 	p.CanMRB = ncr.CanMRBApprove(a) && !p.Approved && (n.Status == ncr.StatusOpen || n.Status == ncr.StatusContained)
 	for _, ap := range n.MRB {
 		if ap.UserID == a.UserID {
@@ -281,6 +284,35 @@ func parseNCRMoney(p qms.Problems, field, s, cur string) int64 {
 		return 0
 	}
 	return v
+}
+
+// ncrUpdate changes the report itself while the NCR is open or contained:
+// title, severity, requirement and finding, PO and lot, quantities and the
+// cause category (known once the root cause is found, for the Pareto by
+// cause). Links and defects stay as raised.
+func (u *UI) ncrUpdate(w http.ResponseWriter, r *http.Request, _ qms.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	d, err := u.ncrs().Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	n, pf, p := d.NCR, r.PostForm, qms.Problems{}
+	n.Title, n.Severity, n.Requirement, n.Found = pf.Get("title"), inspection.DefectClass(pf.Get("severity")), pf.Get("requirement"), pf.Get("found")
+	n.PONumber, n.LotRef, n.CauseCategory = pf.Get("po"), pf.Get("lot"), ncr.Category(pf.Get("cause"))
+	n.QuantityInspected = int(formInt64(p, pf.Get("inspected"), "quantity_inspected"))
+	n.QuantityAffected = int(formInt64(p, pf.Get("affected"), "quantity_affected"))
+	err = p.Err()
+	if err == nil {
+		err = u.ncrs().Update(r.Context(), &n, postedVersion(r), pf.Get("reason"))
+	}
+	if err != nil {
+		return u.actionFailed(w, r, ncrPath(id)+"#edit", err)
+	}
+	u.redirect(w, r, ncrPath(id), "success", n.Number()+" updated.")
+	return nil
 }
 
 func (u *UI) ncrActionAdd(w http.ResponseWriter, r *http.Request, _ qms.Actor) error {

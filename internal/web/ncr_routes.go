@@ -31,6 +31,7 @@ func (u *UI) registerNCRs(mux router) {
 	mux.Handle("GET /ncrs/pareto", u.guard(qms.CanViewInternal, u.ncrPareto))
 	mux.Handle("GET /ncrs/cost", u.guard(qms.CanViewInternal, u.ncrCOPQ))
 	mux.Handle("GET /ncrs/{id}", u.guard(qms.CanViewInternal, u.ncrShow))
+	mux.Handle("POST /ncrs/{id}", u.guard(qms.CanViewInternal, u.ncrUpdate))
 	mux.Handle("GET /ncrs/{id}/report", u.guard(qms.CanViewInternal, u.ncrReport))
 	mux.Handle("GET /ncrs/{id}/report.pdf", u.guard(qms.CanViewInternal, u.ncrReportPDF))
 	mux.Handle("POST /ncrs/{id}/actions", u.guard(qms.CanViewInternal, u.ncrActionAdd))

@@ -135,6 +135,14 @@ func TestNCRPages(t *testing.T) {
 			t.Error("the uploaded evidence is not listed on the request")
 		}
 
+		// The cause category, once known, is set on the report.
+		qm.post(ncrA, url.Values{"version": {id(w.GetNCR(t, na.ID).Version)}, "title": {na.Title}, "severity": {"major"}, "found": {na.Found},
+			"cause": {"machine"}, "affected": {id(int64(na.QuantityAffected))}, "inspected": {id(int64(na.QuantityInspected))}}).redirectsTo(t, ncrA)
+		if got := w.GetNCR(t, na.ID); got.CauseCategory != "machine" || len(got.Defects) != len(na.Defects) || got.InspectionID != na.InspectionID {
+			t.Errorf("after the edit: cause %q, %d defects, inspection %d", got.CauseCategory, len(got.Defects), got.InspectionID)
+		}
+		supA.post(ncrA, url.Values{"cause": {"man"}}).must(t, http.StatusForbidden)
+
 		// Bad input writes nothing.
 		ncrs := func() int {
 			var n []struct{}

@@ -42,7 +42,7 @@ func ncrSamplePages() []page {
 	d := &ncrops.Detail{NCR: n, Signatures: []esign.Check{{Signature: sig, Matches: false, Status: esign.StatusChanged}},
 		CAPAs: []capa.CAPA{{ID: 7, Kind: capa.KindSupplier, Status: capa.StatusOpen}}, Moves: []ncr.Move{ncr.MoveDisposition, ncr.MoveVoid}}
 	ncrPg := &ncrPage{layout: layout{Title: n.Number()}, D: d, Supplier: names[3], Product: "BS-20", Disposed: 3200, NeedsMRB: true,
-		Kinds: ncr.DispositionKinds, ActionKinds: ncr.ActionKinds, CanEdit: true, CanApprove: true, CanMRB: true, Today: today,
+		Kinds: ncr.DispositionKinds, ActionKinds: ncr.ActionKinds, CanEdit: true, CanApprove: true, CanMRB: true, CanReport: true, Categories: ncr.Categories, Today: today,
 		Moves: []moveButton{{Move: "disposition", Label: "Decide disposition"}, {Move: "void", Label: "Void", Reason: "say why"}},
 		Money: map[string]string{"scrap": "125.50", "total": "125.50 EUR"}, CostFields: costFields}
 
@@ -130,7 +130,7 @@ func TestNCRTemplates(t *testing.T) {
 			t.Errorf("%s: text reached the page unescaped", p.template())
 		}
 		want := map[string][]string{
-			"ncr":        {`id="disposition-form"`, `name="qty_use_as_is" value="200"`, `id="approve-form"`, "no longer matching", `class="overdue"`, `id="move-void"`, `id="open-capa"`},
+			"ncr":        {`id="ncr-edit-form"`, `id="disposition-form"`, `name="qty_use_as_is" value="200"`, `id="approve-form"`, "no longer matching", `class="overdue"`, `id="move-void"`, `id="open-capa"`},
 			"capa_list":  {`class="overdue"`, "D3 <span", `id="new-capa"`, "1 in all"},
 			"ncr_pareto": {`class="chart chart-pareto"`, "FUN-01 &lt;script&gt;"},
 			"ncr_copq":   {"1.00 EUR", `id="copq-EUR"`, `id="copq-JPY"`, `class="chart chart-pareto"`, "Cost (JPY)"},
