@@ -71,6 +71,9 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 		if err := demo.Load(ctx, st, env.Stdout); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
+		if err := demo.LoadCertificateScans(ctx, st, files, fonts, env.Stdout); err != nil {
+			return fmt.Errorf("load demo certificate scans: %w", err)
+		}
 		if err := demo.LoadInspections(ctx, st, files, env.Stdout); err != nil {
 			return fmt.Errorf("load demo inspections: %w", err)
 		}
@@ -105,6 +108,7 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 	documentops.RegisterJobs(runner, st)
 	supplierops.RegisterReminders(runner, st)
 	capaops.Register(runner, files, st)
+	qauditops.RegisterJobs(runner, st)
 
 	h, err := server.Handler(server.Options{
 		Store:          st,
