@@ -108,6 +108,7 @@ func Serve(ctx context.Context, c config.Config, env *Env, ready chan<- string) 
 	documentops.RegisterJobs(runner, st)
 	supplierops.RegisterReminders(runner, st)
 	capaops.Register(runner, files, st)
+	qauditops.RegisterJobs(runner, st)
 
 	h, err := server.Handler(server.Options{
 		Store:          st,

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"strings"
 	"testing"
 
 	"qms/internal/blob"
@@ -145,5 +146,80 @@ func TestSupplierAuditThroughOperations(t *testing.T) {
 		wantKind(t, "supplier reads programmes", err, qms.KindNotFound)
 		_, err = ops.Findings(supA, store.FindingFilter{})
 		wantKind(t, "supplier lists findings", err, qms.KindNotFound)
+	})
+}
+
+// TestDailyFindingReminders: an open nonconformity is reminded of once
+// when due within a week and reported once when overdue, to the quality
+// managers and the lead auditor; findings due later are left alone.
+func TestDailyFindingReminders(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		w := opstest.Build(t, st)
+		ops := &qauditops.Service{Store: st}
+		qm, auditor := as(w.Users[qms.RoleQualityManager]), as(w.Users[qms.RoleAuditor])
+		a := &qaudit.QualityAudit{Type: qaudit.TypeInternal, Title: "Calibration", Scope: "Gauges", TemplateKey: qaudit.KeyFactory,
+			LeadID: w.Users[qms.RoleAuditor].ID, PlannedStart: opstest.Day(0)}
+		if err := ops.Plan(qm, a); err != nil {
+			t.Fatal(err)
+		}
+		started, err := ops.Start(auditor, a.ID, a.Version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := ops.Get(qm, a.ID)
+		for _, q := range v.Questions {
+			ans := qaudit.Answer{Grade: qaudit.GradeConform}
+			if q.Line == 1 {
+				ans = qaudit.Answer{Grade: qaudit.GradeMinor, Evidence: "Gauge G-3 overdue"}
+			}
+			if _, err := ops.Answer(auditor, a.ID, q.Line, ans, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := ops.Complete(auditor, a.ID, started.Version, "ok"); err != nil {
+			t.Fatal(err)
+		}
+		events := func(typ string) int {
+			t.Helper()
+			var n int
+			q := "SELECT COUNT(*) FROM notification_events WHERE type = ?"
+			if st.Dialect() == store.Postgres {
+				q = strings.Replace(q, "?", "$1", 1)
+			}
+			if err := st.DB().QueryRow(q, typ).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n, err := qauditops.Daily(context.Background(), st); err != nil || n != 0 {
+			t.Fatalf("a finding due in 90 days: %d published, %v", n, err)
+		}
+		v, _ = ops.Get(qm, a.ID)
+		f := v.Findings[0]
+		if _, err := ops.SetDue(qm, f.ID, f.Version, opstest.Day(3), "agreed with the lab"); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if _, err := qauditops.Daily(context.Background(), st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if events(qauditops.EventFindingDueSoon) != 1 || events(qauditops.EventFindingOverdue) != 0 {
+			t.Fatalf("due soon: %d reminders, %d overdue", events(qauditops.EventFindingDueSoon), events(qauditops.EventFindingOverdue))
+		}
+		q := "UPDATE audit_findings SET due_on = ? WHERE id = ?"
+		if st.Dialect() == store.Postgres {
+			q = "UPDATE audit_findings SET due_on = $1 WHERE id = $2"
+		}
+		if _, err := st.DB().Exec(q, opstest.Day(-2).String(), f.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := qauditops.Daily(context.Background(), st); err != nil || n != 1 || events(qauditops.EventFindingOverdue) != 1 {
+			t.Fatalf("overdue: %d published, %v", n, err)
+		}
+		var users int
+		if err := st.DB().QueryRow("SELECT COUNT(DISTINCT user_id) FROM notifications").Scan(&users); err != nil || users < 2 {
+			t.Errorf("%d users told (the quality manager and the lead auditor): %v", users, err)
+		}
 	})
 }
