@@ -11,6 +11,8 @@ import (
 
 	"qms/internal/auditreport"
 	"qms/internal/blob"
+	"qms/internal/capa"
+	"qms/internal/ncr"
 	"qms/internal/qaudit"
 	"qms/internal/qauditops"
 	"qms/internal/qms"
@@ -196,6 +198,19 @@ func (p *qauditShowPage) Answer(q qaudit.Question) qaudit.Answer {
 		return p.QForm
 	}
 	return qaudit.Answer{Grade: q.Grade, Evidence: q.Evidence, Photos: q.Photos}
+}
+
+// NCRNumber is the number of an NCR for people.
+func (p *qauditShowPage) NCRNumber(id int64) string { return ncr.Number(id) }
+
+// CAPANumber is the number of a finding's CAPA for people: a SCAR for a
+// supplier audit.
+func (p *qauditShowPage) CAPANumber(id int64) string {
+	c := capa.CAPA{ID: id, Kind: capa.KindInternal}
+	if p.V.Audit.Type == qaudit.TypeSupplier {
+		c.Kind = capa.KindSupplier
+	}
+	return c.Number()
 }
 
 // Answered counts the answered questions.

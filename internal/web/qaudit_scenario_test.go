@@ -111,7 +111,7 @@ func TestQAuditPages(t *testing.T) {
 		}
 
 		viewer := ap.signedIn(w.Users[qms.RoleViewer])
-		viewer.get(sPath).must(t, http.StatusOK, sa.Number(), "Open")
+		viewer.get(sPath).must(t, http.StatusOK, sa.Number(), "Open", `href="/ncrs/`+fmt.Sprint(n.ID)+`">`+n.Number())
 		viewer.get(sPath+"/report").must(t, http.StatusOK, n.Number())
 		if r := viewer.post("/audits", url.Values{"title": {"x"}}); r.code != http.StatusForbidden {
 			t.Errorf("viewer plans: %d", r.code)
