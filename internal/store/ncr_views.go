@@ -18,8 +18,10 @@ import (
 // quality by supplier, month and currency (amounts of different
 // currencies are never added together); and the CAPA list with its ageing
 // (days open, days in the current stage, overdue stages). Each is one or
-// two indexed queries; the operations layer decides who may see what and
-// sets the supplier of a supplier user.
+// two indexed queries; the Paretos and the cost of poor quality over whole
+// months without a product read the monthly roll-ups (ncr_rollup.go). The
+// operations layer decides who may see what and sets the supplier of a
+// supplier user.
 
 // NCRViewFilter selects the NCRs a view counts. Voided NCRs never count.
 // Zero fields do not filter; From and To bound the detection date
@@ -28,6 +30,9 @@ type NCRViewFilter struct {
 	From, To   qms.Date
 	SupplierID int64
 	ProductID  int64
+	// Raw reads the NCRs even when the monthly roll-up could answer (to
+	// compare the two in tests and benchmarks).
+	Raw bool
 }
 
 func (f NCRViewFilter) where(alias string) (string, []any) {
@@ -66,7 +71,7 @@ func sortPareto(cs []ParetoCount) {
 		if c := cmp.Compare(b.NCRs, a.NCRs); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Label, b.Label)
+		return cmp.Or(cmp.Compare(a.Label, b.Label), cmp.Compare(a.Key, b.Key))
 	})
 }
 
@@ -100,46 +105,62 @@ func (tx *Tx) paretoCounts(q string, args []any, label func(key, name string) st
 // units of each, most NCRs first. The NCRs are selected first, so that
 // their defect lines are read in NCR order (BenchmarkNCRScale).
 func (tx *Tx) NCRParetoByDefect(f NCRViewFilter) ([]ParetoCount, error) {
+	if f.rollup() {
+		return tx.paretoByDefectRollup(f)
+	}
 	cond, args := f.where("n.")
 	q := `SELECT CASE WHEN d.code <> '' THEN d.code ELSE d.description END, MIN(d.description), COUNT(DISTINCT d.ncr_id), SUM(d.quantity)
 		FROM ncr_defects d WHERE d.ncr_id IN (SELECT n.id FROM ncrs n WHERE ` + cond + `)
 		GROUP BY CASE WHEN d.code <> '' THEN d.code ELSE d.description END`
-	return tx.paretoCounts(q, args, func(key, desc string) string {
-		if desc == "" || desc == key {
-			return key
-		}
-		return key + " " + desc
-	})
+	return tx.paretoCounts(q, args, defectLabel)
+}
+
+// defectLabel names a defect key: the code and its description.
+func defectLabel(key, desc string) string {
+	if desc == "" || desc == key {
+		return key
+	}
+	return key + " " + desc
 }
 
 // NCRParetoBySupplier counts the NCRs matching f by supplier (NCRs
 // without one under the key "0"), with the units affected, most NCRs
 // first.
 func (tx *Tx) NCRParetoBySupplier(f NCRViewFilter) ([]ParetoCount, error) {
+	if f.rollup() {
+		return tx.paretoByCauseRollup(f, true)
+	}
 	cond, args := f.where("n.")
 	q := `SELECT CAST(COALESCE(n.supplier_id, 0) AS TEXT), MIN(s.name), COUNT(*), SUM(n.quantity_affected)
 		FROM ncrs n LEFT JOIN suppliers s ON s.id = n.supplier_id WHERE ` + cond + `
 		GROUP BY COALESCE(n.supplier_id, 0)`
-	return tx.paretoCounts(q, args, func(key, name string) string {
-		if key == "0" {
-			return "No supplier"
-		}
-		return name
-	})
+	return tx.paretoCounts(q, args, supplierLabel)
+}
+
+func supplierLabel(key, name string) string {
+	if key == "0" {
+		return "No supplier"
+	}
+	return name
 }
 
 // NCRParetoByCause counts the NCRs matching f by the 6M category of their
 // cause (key "" while not yet known), with the units affected, most NCRs
 // first.
 func (tx *Tx) NCRParetoByCause(f NCRViewFilter) ([]ParetoCount, error) {
+	if f.rollup() {
+		return tx.paretoByCauseRollup(f, false)
+	}
 	cond, args := f.where("n.")
 	q := `SELECT n.cause_category, '', COUNT(*), SUM(n.quantity_affected) FROM ncrs n WHERE ` + cond + ` GROUP BY n.cause_category`
-	return tx.paretoCounts(q, args, func(key, _ string) string {
-		if key == "" {
-			return "Not yet known"
-		}
-		return ncr.Category(key).Label()
-	})
+	return tx.paretoCounts(q, args, causeLabel)
+}
+
+func causeLabel(key, _ string) string {
+	if key == "" {
+		return "Not yet known"
+	}
+	return ncr.Category(key).Label()
 }
 
 // COPQRow is the cost of poor quality of one supplier in one month in one
@@ -166,10 +187,19 @@ func (tx *Tx) CostOfPoorQuality(f NCRViewFilter) ([]COPQRow, error) {
 	if tx.Dialect() == Postgres {
 		month = "to_char(n.detected_on, 'YYYY-MM')"
 	}
+	if f.rollup() {
+		cond, args = f.rollupWhere("n.")
+		cond += " AND n.ncrs > 0"
+		month = "n.month"
+	}
 	q := `SELECT COALESCE(n.supplier_id, 0), MIN(s.name), ` + month + `, n.currency, COUNT(*), SUM(n.cost_scrap), SUM(n.cost_rework),
 		SUM(n.cost_sorting), SUM(n.cost_freight), SUM(n.cost_other), SUM(n.charged_back)
 		FROM ncrs n LEFT JOIN suppliers s ON s.id = n.supplier_id WHERE ` + cond + ` AND n.currency <> ''
 		GROUP BY COALESCE(n.supplier_id, 0), ` + month + `, n.currency`
+	if f.rollup() {
+		q = `SELECT n.supplier_id, s.name, n.month, n.currency, n.ncrs, n.scrap, n.rework, n.sorting, n.freight, n.other, n.charged_back
+			FROM ncr_cost_months n LEFT JOIN suppliers s ON s.id = n.supplier_id WHERE ` + cond
+	}
 	rows, err := tx.Query(q, args...)
 	if err != nil {
 		return nil, err
