@@ -7,6 +7,7 @@ import (
 
 	"qms/internal/chart"
 	"qms/internal/ncr"
+	"qms/internal/ncrops"
 	"qms/internal/qms"
 	"qms/internal/store"
 	"qms/internal/supplier"
@@ -14,12 +15,9 @@ import (
 
 // The Pareto charts of NCRs (by defect code, by supplier, by cause
 // category) and the cost of poor quality by supplier and month, one total
-// per currency. Both are read-only views for internal users over the
-// indexed store views (store/ncr_views.go).
-//
-// ncrops offers no view operations yet, so these two pages read the store
-// in a read-only transaction behind the qms.CanViewInternal guard; the
-// operations layer should take them over.
+// per currency. Both are read-only views for internal users, read through
+// the operations (ncrops.Paretos, ncrops.CostOfPoorQuality), which check
+// the permission and the period.
 
 // ncrViewQuery is the period and supplier of the views as typed.
 type ncrViewQuery struct {
@@ -94,22 +92,16 @@ func (u *UI) ncrPareto(w http.ResponseWriter, r *http.Request, _ qms.Actor) erro
 	if errs != nil {
 		status = http.StatusBadRequest
 	} else {
-		var byDefect, bySupplier, byCause []store.ParetoCount
-		err := u.account.Store.View(r.Context(), func(tx *store.Tx) (err error) {
-			if byDefect, err = tx.NCRParetoByDefect(f); err != nil {
-				return err
-			}
-			if bySupplier, err = tx.NCRParetoBySupplier(f); err != nil {
-				return err
-			}
-			byCause, err = tx.NCRParetoByCause(f)
+		by, err := u.ncrs().Paretos(r.Context(), f)
+		switch {
+		case qms.ErrorKind(err) == qms.KindInvalid:
+			p.Errors, status = qms.ErrorFields(err), http.StatusBadRequest
+		case err != nil:
 			return err
-		})
-		if err != nil {
-			return err
+		default:
+			p.Charts = []paretoChart{pareto("defect", "NCRs by defect code", by[ncrops.ByDefectCode]), pareto("supplier", "NCRs by supplier", by[ncrops.BySupplier]),
+				pareto("cause", "NCRs by cause category", by[ncrops.ByCause])}
 		}
-		p.Charts = []paretoChart{pareto("defect", "NCRs by defect code", byDefect), pareto("supplier", "NCRs by supplier", bySupplier),
-			pareto("cause", "NCRs by cause category", byCause)}
 	}
 	u.render(w, r, status, p)
 	return nil
@@ -191,12 +183,16 @@ func (u *UI) ncrCOPQ(w http.ResponseWriter, r *http.Request, _ qms.Actor) error 
 	if errs != nil {
 		status = http.StatusBadRequest
 	} else {
-		var rows []store.COPQRow
-		if err := u.account.Store.View(r.Context(), func(tx *store.Tx) (err error) { rows, err = tx.CostOfPoorQuality(f); return err }); err != nil {
+		c, err := u.ncrs().CostOfPoorQuality(r.Context(), f)
+		switch {
+		case qms.ErrorKind(err) == qms.KindInvalid:
+			p.Errors, status = qms.ErrorFields(err), http.StatusBadRequest
+		case err != nil:
 			return err
+		default:
+			p.Rows, p.Totals = copqLines(c.Rows), copqLines(c.Totals)
+			p.Charts = copqCharts(c.Rows)
 		}
-		p.Rows, p.Totals = copqLines(rows), copqLines(store.COPQTotals(rows))
-		p.Charts = copqCharts(rows)
 	}
 	u.render(w, r, status, p)
 	return nil
