@@ -285,22 +285,50 @@ func BenchmarkNCRScale(b *testing.B) {
 			{"pareto_supplier_12m", (*store.Tx).NCRParetoBySupplier},
 			{"pareto_cause_12m", (*store.Tx).NCRParetoByCause},
 		}
+		// Each view from the monthly roll-ups (migration 0020) and, as its
+		// baseline, from the NCRs (Raw).
+		raw := y1
+		raw.Raw = true
 		for _, p := range paretos {
-			view(prefix+p.name, func(tx *store.Tx) (int, error) {
-				c, err := p.fn(tx, y1)
-				return len(c), err
-			})
+			for _, v := range []struct {
+				suffix string
+				f      store.NCRViewFilter
+			}{{"", y1}, {"_raw", raw}} {
+				view(prefix+p.name+v.suffix, func(tx *store.Tx) (int, error) {
+					c, err := p.fn(tx, v.f)
+					return len(c), err
+				})
+			}
 		}
 		view(prefix+"copq_12m", func(tx *store.Tx) (int, error) {
 			r, err := tx.CostOfPoorQuality(y1)
 			return len(r), err
 		})
+		view(prefix+"copq_12m_raw", func(tx *store.Tx) (int, error) {
+			r, err := tx.CostOfPoorQuality(raw)
+			return len(r), err
+		})
 	}
+	// The roll-ups, filled by their triggers as the NCRs and lines went in,
+	// must equal their recomputation from the NCRs.
+	t0 := time.Now()
+	if err := s.View(ctx, func(tx *store.Tx) error {
+		diffs, err := tx.CheckNCRRollup()
+		if len(diffs) > 0 {
+			b.Fatalf("%d roll-up rows differ from the NCRs, first %s", len(diffs), diffs[0])
+		}
+		return err
+	}); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("roll-ups checked against the NCRs in %s: ncr_months %d rows, ncr_defect_months %d, ncr_defect_labels %d, ncr_cost_months %d",
+		time.Since(t0).Round(time.Millisecond), count("SELECT COUNT(*) FROM ncr_months"), count("SELECT COUNT(*) FROM ncr_defect_months"),
+		count("SELECT COUNT(*) FROM ncr_defect_labels"), count("SELECT COUNT(*) FROM ncr_cost_months"))
 	views("")
 
 	// Effectiveness: every pending criterion evaluated once first, as the
 	// daily job leaves them.
-	t0 := time.Now()
+	t0 = time.Now()
 	if err := s.Update(ctx, func(tx *store.Tx) error { _, err := tx.EvaluatePendingCriteria(); return err }); err != nil {
 		b.Fatal(err)
 	}
@@ -346,6 +374,34 @@ func BenchmarkNCRScale(b *testing.B) {
 	}
 	write("baseline_insert_only", false)
 	write("eval_after_new_inspection", true)
+	// What the roll-up triggers cost an NCR write: a change of its title
+	// (no roll-up trigger fires) against a move to the month before (its
+	// counts, costs and defect lines move in all four roll-ups).
+	ncrWrite := func(name, q string) {
+		b.Run(name, func(b *testing.B) {
+			var d []time.Duration
+			for b.Loop() {
+				id := 1 + rng.IntN(nn)
+				t0 := time.Now()
+				if err := s.Update(ctx, func(tx *store.Tx) error { _, err := tx.Exec(q, id); return err }); err != nil {
+					b.Fatal(err)
+				}
+				d = append(d, time.Since(t0))
+			}
+			pct(b, d)
+		})
+	}
+	ncrWrite("baseline_ncr_title", "UPDATE ncrs SET title = title || '.' WHERE id = ?")
+	ncrWrite("ncr_move_month", "UPDATE ncrs SET detected_on = date(detected_on, '-1 month') WHERE id = ?")
+	if err := s.View(ctx, func(tx *store.Tx) error {
+		diffs, err := tx.CheckNCRRollup()
+		if len(diffs) > 0 {
+			b.Fatalf("after the moves %d roll-up rows differ from the NCRs, first %s", len(diffs), diffs[0])
+		}
+		return err
+	}); err != nil {
+		b.Fatal(err)
+	}
 	// The views again on the indexes before migration 0019 (the defect
 	// Pareto keeps its 0019-era query).
 	for _, q := range []string{"DROP INDEX ncrs_views", "DROP INDEX ncr_defects_pareto", "DROP INDEX capa_stages_open", "DROP INDEX capas_opened",
