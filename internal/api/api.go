@@ -93,6 +93,7 @@ func (a *API) routes() {
 	a.registerRisks()
 	a.registerObjectives()
 	a.registerNCRs()
+	a.registerNCRViews()
 	a.registerQAudits()
 }
 

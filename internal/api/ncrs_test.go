@@ -248,6 +248,8 @@ var ncrCAPAMatrix = []access{
 		with(with(roles(200, editors...), "supplier", 404), "supplierB", 404), `"status":"contained"`},
 	{"POST", "/api/v1/ncrs/{fresh-ncrB}/void", `{"reason":"raised twice","version":{v:fresh}}`,
 		with(with(roles(200, approvers...), "supplier", 404), "supplierB", 404), `"status":"voided"`},
+	{"GET", "/api/v1/ncrs/pareto?by=defect_code&from=2020-01-01&to=2029-12-31", "", roles(200, internalRoles...), `"items":[`},
+	{"GET", "/api/v1/ncrs/cost?supplier_id={B}", "", roles(200, internalRoles...), `"totals":[`},
 
 	{"GET", "/api/v1/capas?active=true", "", with(with(roles(200, internalRoles...), "supplier", 200), "supplierB", 200), `"items":[`},
 	{"POST", "/api/v1/capas", `{"kind":"supplier","type":"corrective","title":"Seams {who}","severity":"major","supplier_id":{B},"owner_id":{owner},` +
