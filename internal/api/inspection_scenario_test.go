@@ -158,6 +158,7 @@ var inspectionMatrix = []access{
 	{"POST", "/api/v1/inspections/{fresh-subB}/return", `{"reason":"photos missing","version":{v:fresh}}`, with(roles(200, approvers...), "supplier", 404), `"status":"in_progress"`},
 	{"POST", "/api/v1/inspections/{fresh-subB}/decide", `{"kind":"release","version":{v:fresh}}`, with(roles(200, approvers...), "supplier", 404), `"status":"decided"`},
 	{"GET", "/api/v1/inspections/{LotB}/amendments", "", with(roles(200, internalRoles...), "supplier", 404), `[`},
+	{"GET", "/api/v1/inspections/{LotB}/signatures", "", with(roles(200, internalRoles...), "supplier", 404), `[`},
 	{"POST", "/api/v1/inspections/{fresh-subB}/amendments", `{"text":"42 cartons, not 24","reason":"typo"}`, with(roles(201, editors...), "supplier", 404), `"reason":"typo"`},
 	{"GET", "/api/v1/inspections/{LotB}/ncr-seed", "", with(roles(409, editors...), "supplier", 404), ""},
 	{"GET", "/api/v1/inspections/{LotB}/photos", "", with(roles(200, internalRoles...), "supplier", 404), `[`},
