@@ -197,8 +197,10 @@ func (tx *Tx) CostOfPoorQuality(f NCRViewFilter) ([]COPQRow, error) {
 		FROM ncrs n LEFT JOIN suppliers s ON s.id = n.supplier_id WHERE ` + cond + ` AND n.currency <> ''
 		GROUP BY COALESCE(n.supplier_id, 0), ` + month + `, n.currency`
 	if f.rollup() {
-		q = `SELECT n.supplier_id, s.name, n.month, n.currency, n.ncrs, n.scrap, n.rework, n.sorting, n.freight, n.other, n.charged_back
-			FROM ncr_cost_months n LEFT JOIN suppliers s ON s.id = n.supplier_id WHERE ` + cond
+		// The names come after, in one query: a row per supplier, month
+		// and currency is already as many rows as the answer.
+		q = `SELECT n.supplier_id, NULL, n.month, n.currency, n.ncrs, n.scrap, n.rework, n.sorting, n.freight, n.other, n.charged_back
+			FROM ncr_cost_months n WHERE ` + cond
 	}
 	rows, err := tx.Query(q, args...)
 	if err != nil {
@@ -221,10 +223,57 @@ func (tx *Tx) CostOfPoorQuality(f NCRViewFilter) ([]COPQRow, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if f.rollup() {
+		if err := tx.copqSupplierNames(out); err != nil {
+			return nil, err
+		}
+	}
 	slices.SortFunc(out, func(a, b COPQRow) int {
 		return cmp.Or(cmp.Compare(noSupplier(a), noSupplier(b)), cmp.Compare(a.Supplier, b.Supplier), cmp.Compare(a.SupplierID, b.SupplierID), cmp.Compare(a.Month, b.Month), cmp.Compare(a.Currency, b.Currency))
 	})
 	return out, nil
+}
+
+// copqSupplierNames sets the supplier names of rows read without them.
+func (tx *Tx) copqSupplierNames(out []COPQRow) error {
+	var ids []any
+	seen := map[int64]bool{}
+	for _, r := range out {
+		if r.SupplierID > 0 && !seen[r.SupplierID] {
+			seen[r.SupplierID] = true
+			ids = append(ids, r.SupplierID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	names := make(map[int64]string, len(ids))
+	q := "SELECT id, name FROM suppliers WHERE id IN (" + placeholders(len(ids)) + ")"
+	if len(ids) > 10_000 { // past the limits on placeholders: all of them
+		q, ids = "SELECT id, name FROM suppliers", nil
+	}
+	rows, err := tx.Query(q, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
+		}
+		names[id] = name
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range out {
+		if out[i].SupplierID > 0 {
+			out[i].Supplier = names[out[i].SupplierID]
+		}
+	}
+	return nil
 }
 
 // noSupplier sorts the rows without a supplier after the others.
