@@ -240,8 +240,11 @@ func (tx *Tx) packCAPAs(p *mgmtreview.Pack) error {
 // its due date.
 func (tx *Tx) OverdueCAPAs() (int64, error) {
 	var n int64
+	// due_on || '' keeps SQLite on the stages of each CAPA (its primary
+	// key) instead of the due-date index, which at 50,000 CAPAs reads
+	// every overdue stage for each active CAPA (72 s instead of 34 ms).
 	err := tx.QueryRow(`SELECT COUNT(*) FROM capas c WHERE c.status IN ('open','verifying') AND EXISTS (SELECT 1 FROM capa_stages s
-		WHERE s.capa_id = c.id AND s.state <> 'accepted' AND s.due_on < ?)`, tx.today().String()).Scan(&n)
+		WHERE s.capa_id = c.id AND s.state <> 'accepted' AND s.due_on || '' < ?)`, tx.today().String()).Scan(&n)
 	return n, err
 }
 
