@@ -99,7 +99,9 @@ func TestReviewBrowser(t *testing.T) {
 		}
 		step("record attendees and decisions", chromedp.SetValue(chromedp.CSS(`#review-form textarea[name="attendees"]`), "王芳 Wang Fang, Quality manager\nAnna Schmidt, Managing director"),
 			chromedp.SetValue(chromedp.CSS(`#review-form textarea[name="decisions"]`), "Audit the weakest supplier before the peak season"),
-			chromedp.Click(chromedp.ID("review-save")), chromedp.WaitVisible(chromedp.CSS(".flash-success")))
+			chromedp.Click(chromedp.ID("review-save")),
+			// The page before the save had a flash too: wait for the new one.
+			chromedp.WaitVisible(chromedp.Search(`//div[contains(@class, "flash-success")][contains(., "Review record saved")]`)))
 		step("add an action", chromedp.SetValue(chromedp.CSS(`#action-new input[name="description"]`), "Plan the supplier audit"),
 			chromedp.Click(chromedp.ID("action-add")), chromedp.WaitVisible(chromedp.ID("action-table")))
 		step("close the review", chromedp.Submit(chromedp.ID("review-close")), chromedp.WaitVisible(chromedp.ID("review-decisions")))
