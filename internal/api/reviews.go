@@ -36,7 +36,7 @@ type ReviewDetail struct {
 	Review  ManagementReview `json:"review"`
 	Actions []ReviewAction   `json:"actions"`
 	Pack    *ReviewPack      `json:"pack"`
-	Live    bool                `json:"live" doc:"The pack was generated now (a draft review); a closed review's pack is the one frozen at closing."`
+	Live    bool             `json:"live" doc:"The pack was generated now (a draft review); a closed review's pack is the one frozen at closing."`
 }
 
 func reviewDetailOut(d *qmsops.ReviewDetail) ReviewDetail {

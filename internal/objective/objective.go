@@ -242,13 +242,13 @@ type TrendPoint struct {
 
 // Result is an objective evaluated over its period.
 type Result struct {
-	Objective Objective `json:"objective"`
-	Value     float64   `json:"value"`
-	HasData   bool      `json:"has_data"`
-	Status    Status    `json:"status"`
-	Num       float64   `json:"numerator"`
-	Den       float64   `json:"denominator"`
-	Trend     []TrendPoint   `json:"trend"`
+	Objective Objective    `json:"objective"`
+	Value     float64      `json:"value"`
+	HasData   bool         `json:"has_data"`
+	Status    Status       `json:"status"`
+	Num       float64      `json:"numerator"`
+	Den       float64      `json:"denominator"`
+	Trend     []TrendPoint `json:"trend"`
 }
 
 // Evaluate computes an objective from its monthly samples: a rate is the
