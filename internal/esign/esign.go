@@ -19,7 +19,7 @@
 // to the hash-chained audit trail.
 //
 // The package is pure: it imports the standard library, qms and the
-// domain packages of the signed records (inspection, ncr, capa). It must
+// domain packages of the signed records (inspection, ncr, capa, supplier). It must
 // not import database/sql or net/http.
 package esign
 
@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"qms/internal/qms"
+	"qms/internal/supplier"
 )
 
 // Meaning is what a signature means (21 CFR 11.50(a)(3)).
@@ -75,10 +76,13 @@ const (
 	// DocumentApproval is a controlled document revision's content
 	// (document.ApprovalContent), signed by the approving quality manager.
 	DocumentApproval RecordType = "document_approval"
+	// SupplierApproval is a supplier's approval (SupplierApprovalContent),
+	// signed in ISO 13485 mode by the approver.
+	SupplierApproval RecordType = "supplier_approval"
 )
 
 // RecordTypes lists every record type.
-var RecordTypes = []RecordType{NCRDisposition, CAPAClosure, FAIApproval, SpecRelease, DocumentApproval}
+var RecordTypes = []RecordType{NCRDisposition, CAPAClosure, FAIApproval, SpecRelease, DocumentApproval, SupplierApproval}
 
 // Valid reports whether t is one of RecordTypes.
 func (t RecordType) Valid() bool { return slices.Contains(RecordTypes, t) }
@@ -97,6 +101,8 @@ func (t RecordType) EntityType() string {
 		return "spec"
 	case DocumentApproval:
 		return "document_revision"
+	case SupplierApproval:
+		return "supplier"
 	}
 	return ""
 }
@@ -114,6 +120,8 @@ func (t RecordType) Label() string {
 		return "Spec release"
 	case DocumentApproval:
 		return "Document approval"
+	case SupplierApproval:
+		return "Supplier approval"
 	}
 	return string(t)
 }
@@ -215,7 +223,7 @@ func CheckRequest(a qms.Actor, r *Request) error {
 	}
 	p := qms.Problems{}
 	if !r.RecordType.Valid() {
-		p.Add("record_type", "must be one of ncr_disposition, capa_closure, fai_approval, spec_release, document_approval")
+		p.Add("record_type", "must be one of ncr_disposition, capa_closure, fai_approval, spec_release, document_approval, supplier_approval")
 	}
 	if r.EntityID <= 0 {
 		p.Add("entity_id", "is required")
@@ -264,4 +272,26 @@ func New(a qms.Actor, r Request, hash string, now time.Time, requestID string) S
 	return Signature{RecordType: r.RecordType, EntityType: r.RecordType.EntityType(), EntityID: r.EntityID, Meaning: r.Meaning,
 		SignerID: a.UserID, SignerName: a.Name, SignerEmail: a.Email, SignerRole: a.Role, Method: MethodPassword,
 		Comment: r.Comment, ContentHash: hash, SignedAt: now.UTC(), RequestID: requestID}
+}
+
+// SupplierApprovalContent is the canonical content of a supplier's
+// approval: who the supplier is (name, kind, country, categories) and the
+// status it was approved to with the reason. Any later change to these
+// fields, or of the status, makes the signature no longer match.
+func SupplierApprovalContent(s *supplier.Supplier) any {
+	cats := slices.Clone(s.Categories)
+	slices.Sort(cats)
+	if cats == nil {
+		cats = []string{}
+	}
+	return struct {
+		SupplierID   int64    `json:"supplier_id"`
+		Name         string   `json:"name"`
+		NameLatin    string   `json:"name_latin"`
+		Kind         string   `json:"kind"`
+		Country      string   `json:"country"`
+		Categories   []string `json:"categories"`
+		Status       string   `json:"status"`
+		StatusReason string   `json:"status_reason"`
+	}{s.ID, s.Name, s.NameLatin, string(s.Kind), s.Country, cats, string(s.Status), s.StatusReason}
 }

@@ -9,6 +9,7 @@ import (
 	"qms/internal/esign"
 	"qms/internal/inspection"
 	"qms/internal/qms"
+	"qms/internal/supplier"
 )
 
 // Electronic signatures: stored append-only (database triggers refuse
@@ -113,6 +114,23 @@ func (tx *Tx) SignSpecRelease(specID int64, r inspection.Release, meaning esign.
 		esign.SpecReleaseContent(s, r))
 }
 
+// SignSupplierApproval signs a supplier's approval just made (call it
+// after SetSupplierStatus to approved or conditionally approved, in the
+// same transaction), by the actor, over the supplier's approval content
+// (esign.SupplierApprovalContent). Returns invalid, forbidden, not found,
+// or conflict when the supplier is not approved.
+func (tx *Tx) SignSupplierApproval(supplierID int64, meaning esign.Meaning, comment string) (*esign.Signature, error) {
+	sup, err := tx.Supplier(supplierID)
+	if err != nil {
+		return nil, err
+	}
+	if !supplier.NeedsGate(sup.Status) {
+		return nil, qms.Errorf(qms.KindConflict, "supplier %d is not approved: only an approval is signed", supplierID)
+	}
+	return tx.sign(esign.Request{RecordType: esign.SupplierApproval, EntityID: supplierID, Meaning: meaning, Comment: comment},
+		esign.SupplierApprovalContent(sup))
+}
+
 // ContentHash returns the hash of the current canonical content of the
 // record a signature of type t over entity id covers. Returns not found
 // or invalid for an unknown type.
@@ -153,6 +171,12 @@ func (tx *Tx) ContentHash(t esign.RecordType, id int64) (string, error) {
 			return "", err
 		}
 		content = c
+	case esign.SupplierApproval:
+		sup, err := tx.Supplier(id)
+		if err != nil {
+			return "", err
+		}
+		content = esign.SupplierApprovalContent(sup)
 	default:
 		return "", qms.Errorf(qms.KindInvalid, "%q is not a kind of signed record", t)
 	}

@@ -19,6 +19,9 @@ import (
 	"context"
 	"strings"
 
+	"qms/internal/auth"
+	"qms/internal/esign"
+	"qms/internal/ncrops"
 	"qms/internal/qms"
 	"qms/internal/store"
 	"qms/internal/supplier"
@@ -27,6 +30,9 @@ import (
 // Service performs the supplier operations.
 type Service struct {
 	Store *store.Store
+	// Auth re-authenticates the approver of a supplier in ISO 13485 mode
+	// (an electronic signature); without it such approvals are refused.
+	Auth *auth.Service
 }
 
 func actor(ctx context.Context) qms.Actor {
@@ -250,8 +256,19 @@ func (s *Service) UpdateSupplier(ctx context.Context, sup *supplier.Supplier, ve
 // SetStatus moves a supplier through its lifecycle with a reason; approving
 // must pass the approval gate. Requires qms.CanApprove. Returns not found,
 // invalid, or conflict (a move the lifecycle refuses, a blocked gate, a
-// stale version).
+// stale version). It is SetStatusSigned without a password.
 func (s *Service) SetStatus(ctx context.Context, id int64, to supplier.Status, reason string, version int64) (*supplier.Supplier, error) {
+	return s.SetStatusSigned(ctx, id, to, reason, version, "")
+}
+
+// SetStatusSigned is SetStatus with the approver's password. In ISO 13485
+// mode a move to approved or conditionally approved is an electronic
+// signature: the password is required and checked (ncrops.Reauthenticate:
+// a wrong one is an invalid error on "password", counted toward sign-in
+// throttling) before anything is written, and the approval is signed
+// (meaning approved) in the same transaction. Out of ISO 13485 mode the
+// password is ignored and nothing is signed.
+func (s *Service) SetStatusSigned(ctx context.Context, id int64, to supplier.Status, reason string, version int64, password string) (*supplier.Supplier, error) {
 	a := actor(ctx)
 	if err := visible(a, id, "supplier"); err != nil {
 		return nil, err
@@ -259,16 +276,57 @@ func (s *Service) SetStatus(ctx context.Context, id int64, to supplier.Status, r
 	if !qms.CanApprove(a) {
 		return nil, forbidden("change a supplier's status")
 	}
+	sign := false
+	if supplier.NeedsGate(to) {
+		if err := s.Store.View(ctx, func(tx *store.Tx) error {
+			var err error
+			sign, err = tx.ISO13485Mode()
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if sign {
+		if err := ncrops.Reauthenticate(ctx, s.Auth, password); err != nil {
+			return nil, err
+		}
+	}
 	var sup *supplier.Supplier
 	err := s.Store.Update(ctx, func(tx *store.Tx) error {
 		if err := tx.SetSupplierStatus(id, to, reason, version); err != nil {
 			return err
+		}
+		if supplier.NeedsGate(to) && !sign {
+			// Read again in the writing transaction: an approval never
+			// goes unsigned because the mode was switched on meanwhile.
+			if on, err := tx.ISO13485Mode(); err != nil {
+				return err
+			} else if on {
+				return qms.Errorf(qms.KindConflict, "ISO 13485 mode was switched on meanwhile: approve again with your password to sign")
+			}
+		}
+		if sign {
+			if _, err := tx.SignSupplierApproval(id, esign.MeaningApproved, reason); err != nil {
+				return err
+			}
 		}
 		var err error
 		sup, err = tx.Supplier(id)
 		return err
 	})
 	return sup, err
+}
+
+// ApprovalNeedsSignature reports whether approving a supplier needs the
+// approver's password now (ISO 13485 mode is on).
+func (s *Service) ApprovalNeedsSignature(ctx context.Context) (bool, error) {
+	var on bool
+	err := s.Store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		on, err = tx.ISO13485Mode()
+		return err
+	})
+	return on, err
 }
 
 // VoidSupplier voids a supplier with a reason. Requires qms.CanApprove.
