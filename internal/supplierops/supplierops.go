@@ -317,6 +317,26 @@ func (s *Service) SetStatusSigned(ctx context.Context, id int64, to supplier.Sta
 	return sup, err
 }
 
+// ApprovalSignatures returns the electronic signatures of a supplier's
+// approvals, each checked against the supplier's current content. Internal
+// users only: a supplier user gets not found.
+func (s *Service) ApprovalSignatures(ctx context.Context, id int64) ([]esign.Check, error) {
+	a := actor(ctx)
+	if err := visible(a, id, "supplier"); err != nil {
+		return nil, err
+	}
+	if external(a) {
+		return nil, notFound("supplier")
+	}
+	var checks []esign.Check
+	err := s.Store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		checks, err = tx.CheckSignatures(esign.SupplierApproval.EntityType(), id)
+		return err
+	})
+	return checks, err
+}
+
 // ApprovalNeedsSignature reports whether approving a supplier needs the
 // approver's password now (ISO 13485 mode is on).
 func (s *Service) ApprovalNeedsSignature(ctx context.Context) (bool, error) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"qms/internal/esign"
 	"qms/internal/qms"
 	"qms/internal/store"
 	"qms/internal/supplier"
@@ -44,6 +45,8 @@ type supplierPage struct {
 	MaxUntil    string
 	Problem     string
 	Scorecard   *scorecardView // the last twelve months (supplier_scorecard.go)
+	Signatures  []esign.Check  // electronic signatures of its approvals
+	SignApprove bool           // ISO 13485 mode: approving needs the password
 }
 
 func (*supplierPage) template() string { return "supplier" }
@@ -88,6 +91,12 @@ func (u *UI) supplierShow(w http.ResponseWriter, r *http.Request, a qms.Actor) e
 	if p.Scorecard, err = u.supplierScorecard(r, id); err != nil {
 		return err
 	}
+	if p.Signatures, err = u.ops().ApprovalSignatures(ctx, id); err != nil {
+		return err
+	}
+	if p.SignApprove, err = u.ops().ApprovalNeedsSignature(ctx); err != nil {
+		return err
+	}
 	for _, o := range d.Overrides {
 		if o.Active(today) {
 			p.Active = append(p.Active, o)
@@ -100,7 +109,7 @@ func (u *UI) supplierShow(w http.ResponseWriter, r *http.Request, a qms.Actor) e
 }
 
 // supplierStatus changes a supplier's status with a reason; approving must
-// pass the approval gate.
+// pass the approval gate and, in ISO 13485 mode, is signed with the password.
 func (u *UI) supplierStatus(w http.ResponseWriter, r *http.Request, a qms.Actor) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -112,7 +121,7 @@ func (u *UI) supplierStatus(w http.ResponseWriter, r *http.Request, a qms.Actor)
 	err = p.Err()
 	var s *supplier.Supplier
 	if err == nil {
-		s, err = u.ops().SetStatus(r.Context(), id, to, reason, postedVersion(r))
+		s, err = u.ops().SetStatusSigned(r.Context(), id, to, reason, postedVersion(r), r.PostForm.Get("password"))
 	}
 	if err != nil {
 		return u.actionFailed(w, r, supplierPath(id), err)

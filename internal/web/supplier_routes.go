@@ -80,7 +80,9 @@ type router interface {
 }
 
 // ops returns the supplier operations over the UI's store.
-func (u *UI) ops() *supplierops.Service { return &supplierops.Service{Store: u.account.Store} }
+func (u *UI) ops() *supplierops.Service {
+	return &supplierops.Service{Store: u.account.Store, Auth: u.auth}
+}
 
 func supplierPath(id int64) string    { return "/suppliers/" + strconv.FormatInt(id, 10) }
 func certificatePath(id int64) string { return "/certificates/" + strconv.FormatInt(id, 10) }
