@@ -2,10 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
-	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,13 +14,9 @@ import (
 
 	"qms/internal/auth"
 	"qms/internal/qms"
-	"qms/internal/server"
 	"qms/internal/store"
 	"qms/internal/store/storetest"
 )
-
-// chromiumPath is where Debian installs chromium.
-const chromiumPath = "/usr/bin/chromium"
 
 // TestBrowser drives the real handler on a loopback port with headless
 // chromium: sign in, see the dashboard, search users (htmx), open the audit
@@ -32,24 +24,7 @@ const chromiumPath = "/usr/bin/chromium"
 // Set QMS_SCREENSHOT_DIR to keep a screenshot of the dashboard at tablet
 // width (1024x768).
 func TestBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		msg := "chromium is not installed at " + chromiumPath + " (apt-get install chromium); the browser test needs it"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1024, 768))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	browserCtx := startBrowser(t, 1024, 768)
 
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		base := serveLoopback(t, st)
@@ -70,10 +45,7 @@ func TestBrowser(t *testing.T) {
 		}
 
 		// A browser context of its own: no cookies shared with the other database's run.
-		tab, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-		defer cancelTab()
-		ctx, cancel := context.WithTimeout(tab, 60*time.Second)
-		defer cancel()
+		_, ctx := newTab(t, browserCtx, 60*time.Second)
 		step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 			t.Helper()
 			if err := chromedp.Do(ctx, actions...); err != nil {
@@ -119,10 +91,7 @@ func TestBrowser(t *testing.T) {
 		if loc := run("location", chromedp.Location()); loc != base+"/login?next=%2F" {
 			t.Fatalf("not sent to the sign-in page: %s", loc)
 		}
-		step("sign in",
-			chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), u.Email),
-			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testPassword),
-			chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		step("sign in", submitSignIn(u.Email, testPassword),
 			chromedp.WaitVisible(chromedp.ID("modules-placeholder")))
 		if h1 := run("heading", chromedp.Text(chromedp.CSS("h1"))); h1 != "Welcome, "+u.Name {
 			t.Errorf("dashboard heading %q", h1)
@@ -172,28 +141,9 @@ func TestBrowser(t *testing.T) {
 	})
 }
 
-// serveLoopback serves the real handler on a loopback port until the test
+// serveLoopback serves the web surface on a loopback port until the test
 // ends and returns its base URL.
 func serveLoopback(t *testing.T, st *store.Store) string {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a := &auth.Service{Store: st, Log: log, Policy: auth.DefaultPolicy}
-	h, err := server.Handler(server.Options{Store: st, Auth: a, Log: log, Surfaces: []server.Surface{New(st, a, log)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(l) }()
-	t.Cleanup(func() {
-		srv.Close()
-		if err := <-done; !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return "http://" + l.Addr().String()
+	return serveWeb(t, st, false)
 }

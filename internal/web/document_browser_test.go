@@ -2,11 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
-	"log/slog"
-	"net"
-	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,10 +9,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"qms/internal/auth"
-	"qms/internal/blob"
 	"qms/internal/document"
 	"qms/internal/qms"
-	"qms/internal/server"
 	"qms/internal/store"
 	"qms/internal/store/storetest"
 )
@@ -28,24 +21,7 @@ import (
 // his password (the electronic signature shows on the page) and makes it
 // effective, and an inspector acknowledges it from the document list.
 func TestDocumentBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		msg := "chromium is not installed at " + chromiumPath + " (apt-get install chromium); the browser test needs it"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1024, 768))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	browserCtx := startBrowser(t, 1024, 768)
 
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		base := serveDocuments(t, st)
@@ -63,10 +39,7 @@ func TestDocumentBrowser(t *testing.T) {
 			}
 			users[u.Email] = u
 		}
-		tab, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-		defer cancelTab()
-		ctx, cancel := context.WithTimeout(tab, 90*time.Second)
-		defer cancel()
+		_, ctx := newTab(t, browserCtx, 90*time.Second)
 		step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 			t.Helper()
 			if err := chromedp.Do(ctx, actions...); err != nil {
@@ -83,10 +56,7 @@ func TestDocumentBrowser(t *testing.T) {
 		}
 		signIn := func(email, next string) {
 			t.Helper()
-			step("sign in as "+email, chromedp.Navigate(base+"/login?next="+next), chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
-				chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), email),
-				chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testPassword),
-				chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+			step("sign in as "+email, signInAt(base, "/login?next="+next, email, testPassword),
 				chromedp.WaitVisible(chromedp.ID("sign-out")))
 		}
 		signOut := func() {
@@ -175,28 +145,5 @@ func TestDocumentBrowser(t *testing.T) {
 // port until the test ends and returns its base URL.
 func serveDocuments(t *testing.T, st *store.Store) string {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a := &auth.Service{Store: st, Log: log, Policy: auth.DefaultPolicy}
-	disk, err := blob.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := server.Handler(server.Options{Store: st, Auth: a, Log: log, Surfaces: []server.Surface{New(st, a, log).WithFiles(blob.NewService(st, disk, 0))}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(l) }()
-	t.Cleanup(func() {
-		srv.Close()
-		if err := <-done; !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return "http://" + l.Addr().String()
+	return serveWeb(t, st, true)
 }

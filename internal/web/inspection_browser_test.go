@@ -3,12 +3,10 @@ package web
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -42,24 +40,7 @@ import (
 // and download the PDF report. Set QMS_SCREENSHOT_DIR to keep screenshots
 // of the recording page at 1024x768 and 768x1024.
 func TestInspectionBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		msg := "chromium is not installed at " + chromiumPath + " (apt-get install chromium); the browser test needs it"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1024, 768))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	browserCtx := startBrowser(t, 1024, 768)
 	photos := []string{writePNG(t, "IMG_0001.png", color.RGBA{200, 30, 30, 255}), writePNG(t, "IMG_0002.png", color.RGBA{30, 30, 200, 255})}
 
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
@@ -67,10 +48,7 @@ func TestInspectionBrowser(t *testing.T) {
 		base, down := serveInspectionsDown(t, st)
 		u := w.Users[qms.RoleQualityManager]
 
-		tab, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-		defer cancelTab()
-		ctx, cancel := context.WithTimeout(tab, 90*time.Second)
-		defer cancel()
+		tab, ctx := newTab(t, browserCtx, 90*time.Second)
 		var mu sync.Mutex
 		var jsErrors []string
 		if err := chromedp.Do(ctx); err != nil {
@@ -157,11 +135,7 @@ func TestInspectionBrowser(t *testing.T) {
 			return out
 		}
 
-		step("sign in", chromedp.EmulateViewport(1024, 768), chromedp.Navigate(base+"/login"),
-			chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
-			chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), u.Email),
-			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), opstest.Password),
-			chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		step("sign in", chromedp.EmulateViewport(1024, 768), signInAt(base, "/login", u.Email, opstest.Password),
 			chromedp.WaitVisible(chromedp.CSS(`nav.sidebar`)))
 
 		// Plan: the product, supplier and site are chosen; the lot is typed; the plan shows before saving.
@@ -411,25 +385,12 @@ func serveInspections(t *testing.T, st *store.Store) string {
 // set, every request is dropped without an answer, as by a lost network.
 func serveInspectionsDown(t *testing.T, st *store.Store) (base string, down *atomic.Bool) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	down = &atomic.Bool{}
 	h := inspHandler(t, st, t.TempDir())
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return serveHandler(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if down.Load() {
 			panic(http.ErrAbortHandler) // the connection is closed without an answer
 		}
 		h.ServeHTTP(w, r)
-	}), ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(l) }()
-	t.Cleanup(func() {
-		srv.Close()
-		if err := <-done; !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return "http://" + l.Addr().String(), down
+	})), down
 }

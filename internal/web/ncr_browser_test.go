@@ -135,24 +135,7 @@ func (b *ncrTab) wantFlash(what, kind, contains string) {
 // to verification, and once two later inspections (recorded through the
 // store) prove it, closes it with a signature.
 func TestNCRBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		msg := "chromium is not installed at " + chromiumPath + " (apt-get install chromium); the browser test needs it"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	browserCtx := startBrowser(t, 1280, 900)
 
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		w := capatest.Build(t, st)
@@ -161,19 +144,12 @@ func TestNCRBrowser(t *testing.T) {
 		today := qms.DateOf(st.Now()).String()
 
 		signIn := func(u *qms.User) *ncrTab {
-			tab, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-			t.Cleanup(cancelTab)
-			ctx, cancel := context.WithTimeout(tab, 150*time.Second)
-			t.Cleanup(cancel)
+			_, ctx := newTab(t, browserCtx, 150*time.Second)
 			if err := chromedp.Do(ctx); err != nil { // the tab lives as long as ctx, not the first step's context
 				t.Fatal(err)
 			}
 			b := &ncrTab{t: t, ctx: ctx, base: base}
-			b.do("sign in as "+u.Email, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/login"),
-				chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
-				chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), u.Email),
-				chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), capatest.Password),
-				chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+			b.do("sign in as "+u.Email, chromedp.EmulateViewport(1280, 900), signInAt(base, "/login", u.Email, capatest.Password),
 				chromedp.WaitVisible(chromedp.CSS(`nav.sidebar`)))
 			return b
 		}

@@ -2,13 +2,8 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"image/color"
-	"log/slog"
-	"net"
-	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,12 +12,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"qms/internal/auth"
-	"qms/internal/blob"
 	"qms/internal/process"
 	"qms/internal/qaudit"
 	"qms/internal/qauditops"
 	"qms/internal/qms"
-	"qms/internal/server"
 	"qms/internal/store"
 	"qms/internal/store/storetest"
 )
@@ -36,24 +29,7 @@ import (
 // rest and issues the report; the quality manager sees the open finding,
 // raises an NCR from it, and opens the report and its PDF.
 func TestQAuditBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		msg := "chromium is not installed at " + chromiumPath + " (apt-get install chromium); the browser test needs it"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1024, 768))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	browserCtx := startBrowser(t, 1024, 768)
 	photo := writePNG(t, "IMG_2041.png", color.RGBA{180, 40, 40, 255})
 
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
@@ -88,10 +64,7 @@ func TestQAuditBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		tab, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-		defer cancelTab()
-		ctx, cancel := context.WithTimeout(tab, 120*time.Second)
-		defer cancel()
+		tab, ctx := newTab(t, browserCtx, 120*time.Second)
 		if err := chromedp.Do(ctx); err != nil { // the tab lives as long as ctx
 			t.Fatal(err)
 		}
@@ -119,11 +92,8 @@ func TestQAuditBrowser(t *testing.T) {
 		}
 		signIn := func(u *qms.User) {
 			t.Helper()
-			step("open the sign-in page as "+u.Name, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)))
-			step("sign in as "+u.Name,
-				chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), u.Email),
-				chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testPassword),
-				chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+			step("open the sign-in page as "+u.Name, openSignIn(base, "/login"))
+			step("sign in as "+u.Name, submitSignIn(u.Email, testPassword),
 				chromedp.WaitVisible(chromedp.ID("sign-out")))
 		}
 		signOut := func() {
@@ -234,32 +204,7 @@ func TestQAuditBrowser(t *testing.T) {
 // photo rules on a loopback port until the test ends.
 func serveQAudits(t *testing.T, st *store.Store) string {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a := &auth.Service{Store: st, Log: log, Policy: auth.DefaultPolicy}
-	disk, err := blob.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := blob.NewService(st, disk, 0)
-	(&qauditops.Service{Store: st}).RegisterFiles(files)
-	h, err := server.Handler(server.Options{Store: st, Auth: a, Log: log, Surfaces: []server.Surface{New(st, a, log).WithFiles(files)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(l) }()
-	t.Cleanup(func() {
-		srv.Close()
-		if err := <-done; !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return "http://" + l.Addr().String()
+	return serveWeb(t, st, true, (&qauditops.Service{Store: st}).RegisterFiles)
 }
 
 // qaRows counts the rows of a table.

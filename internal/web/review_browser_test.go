@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -22,24 +21,7 @@ import (
 // attendees and decisions, adds an action, closes the review (freezing the
 // pack) and downloads its PDF.
 func TestReviewBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		msg := "chromium is not installed at " + chromiumPath + " (apt-get install chromium); the browser test needs it"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1024, 768))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	browserCtx := startBrowser(t, 1024, 768)
 
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		base := serveDocuments(t, st)
@@ -51,10 +33,7 @@ func TestReviewBrowser(t *testing.T) {
 		if err := st.Update(qms.WithActor(context.Background(), qms.System), func(tx *store.Tx) error { return tx.CreateUser(qm, hash) }); err != nil {
 			t.Fatal(err)
 		}
-		tab, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-		defer cancelTab()
-		ctx, cancel := context.WithTimeout(tab, 5*time.Minute)
-		defer cancel()
+		tab, ctx := newTab(t, browserCtx, 5*time.Minute)
 		if err := chromedp.Do(ctx); err != nil { // the tab lives as long as ctx, not as one step's context
 			t.Fatal(err)
 		}
@@ -77,10 +56,7 @@ func TestReviewBrowser(t *testing.T) {
 			}
 			return s
 		}
-		step("sign in", chromedp.Navigate(base+"/login?next=/complaints"), chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
-			chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), qm.Email),
-			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testPassword),
-			chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		step("sign in", signInAt(base, "/login?next=/complaints", qm.Email, testPassword),
 			chromedp.WaitVisible(chromedp.ID("complaint-form")))
 		step("record a complaint", chromedp.SetValue(chromedp.CSS(`#complaint-form input[name="customer"]`), "Müller Audio GmbH"),
 			chromedp.SetValue(chromedp.CSS(`#complaint-form input[name="product_text"]`), "BS-20"),

@@ -28,24 +28,7 @@ import (
 // plan card and print it to a one-page PDF without the navigation. Set
 // QMS_SCREENSHOT_DIR to keep screenshots at 1024x768 and at phone width.
 func TestSamplingBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		msg := "chromium is not installed at " + chromiumPath + " (apt-get install chromium); the browser test needs it"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1024, 768))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	browserCtx := startBrowser(t, 1024, 768)
 
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		base := serveLoopback(t, st)
@@ -57,10 +40,7 @@ func TestSamplingBrowser(t *testing.T) {
 		if err := st.Update(qms.WithActor(context.Background(), qms.System), func(tx *store.Tx) error { return tx.CreateUser(u, hash) }); err != nil {
 			t.Fatal(err)
 		}
-		tab, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-		defer cancelTab()
-		ctx, cancel := context.WithTimeout(tab, 60*time.Second)
-		defer cancel()
+		_, ctx := newTab(t, browserCtx, 60*time.Second)
 		step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 			t.Helper()
 			if err := chromedp.Do(ctx, actions...); err != nil {
@@ -120,11 +100,7 @@ func TestSamplingBrowser(t *testing.T) {
 			return m
 		}
 
-		step("sign in", chromedp.EmulateViewport(1024, 768), chromedp.Navigate(base+"/login"),
-			chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
-			chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), u.Email),
-			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testPassword),
-			chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		step("sign in", chromedp.EmulateViewport(1024, 768), signInAt(base, "/login", u.Email, testPassword),
 			chromedp.WaitVisible(chromedp.CSS(`nav.sidebar a[href="/sampling"]`)))
 		step("open the sampling page from the navigation", chromedp.Click(chromedp.CSS(`nav.sidebar a[href="/sampling"]`)),
 			chromedp.WaitVisible(chromedp.ID("s-lot")), chromedp.WaitVisible(chromedp.ID("plan-placeholder")), loaded)

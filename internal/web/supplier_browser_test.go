@@ -1,9 +1,6 @@
 package web
 
 import (
-	"context"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,9 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"qms/internal/auth"
-	"qms/internal/blob"
-	"qms/internal/server"
 	"qms/internal/store"
 	"qms/internal/store/storetest"
 	"qms/internal/supplierops"
@@ -28,32 +22,12 @@ import (
 // the supplier on the approved supplier list. Set QMS_SCREENSHOT_DIR to
 // keep screenshots at tablet width (1024x768).
 func TestSupplierBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		msg := "chromium is not installed at " + chromiumPath + " (apt-get install chromium); the browser test needs it"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1024, 768))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	browserCtx := startBrowser(t, 1024, 768)
 
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		base := serveSupplierLoopback(t, st)
 		opstest.Build(t, st) // categories, requirements (ISO 9001 for all, ISO 13485 for medical devices) and users
-		tab, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-		defer cancelTab()
-		ctx, cancel := context.WithTimeout(tab, 90*time.Second)
-		defer cancel()
+		_, ctx := newTab(t, browserCtx, 90*time.Second)
 		step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 			t.Helper()
 			if err := chromedp.Do(ctx, actions...); err != nil {
@@ -106,11 +80,7 @@ func TestSupplierBrowser(t *testing.T) {
 			}
 		}
 
-		step("sign in", chromedp.EmulateViewport(1024, 768), chromedp.Navigate(base+"/login"),
-			chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
-			chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), "quality_manager@example.com"),
-			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), opstest.Password),
-			chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		step("sign in", chromedp.EmulateViewport(1024, 768), signInAt(base, "/login", "quality_manager@example.com", opstest.Password),
 			chromedp.WaitVisible(chromedp.CSS(`nav.sidebar a[href="/suppliers"]`)))
 
 		step("open the supplier list", chromedp.Click(chromedp.CSS(`nav.sidebar a[href="/suppliers"]`)),
@@ -237,19 +207,5 @@ func TestSupplierBrowser(t *testing.T) {
 // certificate scans.
 func serveSupplierLoopback(t *testing.T, st *store.Store) string {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a := &auth.Service{Store: st, Log: log, Policy: auth.DefaultPolicy}
-	disk, err := blob.NewDisk(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := blob.NewService(st, disk, 0)
-	(&supplierops.Service{Store: st}).RegisterFiles(files)
-	h, err := server.Handler(server.Options{Store: st, Auth: a, Log: log, Surfaces: []server.Surface{New(st, a, log).WithFiles(files)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv.URL
+	return serveWeb(t, st, true, (&supplierops.Service{Store: st}).RegisterFiles)
 }
