@@ -31,6 +31,22 @@ type layout struct {
 
 func (l *layout) base() *layout { return l }
 
+// CanViewAuditLog says whether the page may link to the audit log.
+func (l *layout) CanViewAuditLog() bool { return l.Actor != nil && qms.CanViewAuditLog(*l.Actor) }
+
+// CanOpen says whether the page may link to path: false for the user list
+// and the audit log when the actor may not open them, true otherwise (the
+// other pages decide per record).
+func (l *layout) CanOpen(path string) bool {
+	switch path {
+	case "/users":
+		return l.Actor != nil && qms.CanListUsers(*l.Actor)
+	case "/audit":
+		return l.CanViewAuditLog()
+	}
+	return true
+}
+
 // page is the data of one page: a struct that embeds layout and names its
 // template (a file in templates/pages without .html).
 type page interface {
