@@ -28,6 +28,7 @@ func (u *UI) registerDocuments(mux router) {
 	mux.Handle("GET /documents/{id}", u.guard(qms.CanViewInternal, u.documentShow))
 	mux.Handle("GET /documents/{id}/diff", u.guard(qms.CanViewInternal, u.documentDiff))
 	mux.Handle("GET /documents/{id}/pdf", u.guard(qms.CanViewInternal, u.documentPDF))
+	mux.Handle("GET /documents/{id}/file", u.guard(qms.CanViewInternal, u.documentFile))
 	mux.Handle("GET /documents/{id}/edit", u.guard(qms.CanEditQualityRecords, u.documentEdit))
 	mux.Handle("POST /documents/{id}", u.guard(qms.CanEditQualityRecords, u.documentUpdate))
 	mux.Handle("POST /documents/{id}/revisions", u.guardUpload(qms.CanEditQualityRecords, u.revisionCreate))
