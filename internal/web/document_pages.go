@@ -380,52 +380,56 @@ func (u *UI) revisionSave(w http.ResponseWriter, r *http.Request, a qms.Actor) e
 	return nil
 }
 
-func (u *UI) revisionSubmit(w http.ResponseWriter, r *http.Request, a qms.Actor) error {
-	cur, back, err := u.revisionOf(r)
-	if err != nil {
-		return err
+// revisionStep returns the handler of one workflow step on the posted
+// revision: it applies step and returns to the revision's page with msg,
+// or shows the refusal there.
+func (u *UI) revisionStep(msg string, step func(r *http.Request, cur *document.Revision) error) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, _ qms.Actor) error {
+		cur, back, err := u.revisionOf(r)
+		if err != nil {
+			return err
+		}
+		if err := step(r, cur); err != nil {
+			return u.actionFailed(w, r, back, err)
+		}
+		u.redirect(w, r, back, "success", msg)
+		return nil
 	}
-	if _, err := u.docs().Submit(r.Context(), cur.ID, postedVersion(r), formIDs(r, "reviewers")); err != nil {
-		return u.actionFailed(w, r, back, err)
-	}
-	u.redirect(w, r, back, "success", "Submitted for review: each reviewer records their review here.")
-	return nil
 }
 
-func (u *UI) revisionReview(w http.ResponseWriter, r *http.Request, a qms.Actor) error {
-	cur, back, err := u.revisionOf(r)
-	if err != nil {
+func (u *UI) revisionSubmit() handlerFunc {
+	return u.revisionStep("Submitted for review: each reviewer records their review here.", func(r *http.Request, cur *document.Revision) error {
+		_, err := u.docs().Submit(r.Context(), cur.ID, postedVersion(r), formIDs(r, "reviewers"))
 		return err
-	}
-	if _, err := u.docs().Review(r.Context(), cur.ID, document.ReviewDecision(r.Form.Get("decision")), r.Form.Get("comment")); err != nil {
-		return u.actionFailed(w, r, back, err)
-	}
-	u.redirect(w, r, back, "success", "Your review is recorded.")
-	return nil
+	})
 }
 
-func (u *UI) revisionReturn(w http.ResponseWriter, r *http.Request, a qms.Actor) error {
-	cur, back, err := u.revisionOf(r)
-	if err != nil {
+func (u *UI) revisionReview() handlerFunc {
+	return u.revisionStep("Your review is recorded.", func(r *http.Request, cur *document.Revision) error {
+		_, err := u.docs().Review(r.Context(), cur.ID, document.ReviewDecision(r.Form.Get("decision")), r.Form.Get("comment"))
 		return err
-	}
-	if _, err := u.docs().Return(r.Context(), cur.ID, postedVersion(r), r.Form.Get("reason")); err != nil {
-		return u.actionFailed(w, r, back, err)
-	}
-	u.redirect(w, r, back, "success", "Returned to draft.")
-	return nil
+	})
 }
 
-func (u *UI) revisionApprove(w http.ResponseWriter, r *http.Request, a qms.Actor) error {
-	cur, back, err := u.revisionOf(r)
-	if err != nil {
+func (u *UI) revisionReturn() handlerFunc {
+	return u.revisionStep("Returned to draft.", func(r *http.Request, cur *document.Revision) error {
+		_, err := u.docs().Return(r.Context(), cur.ID, postedVersion(r), r.Form.Get("reason"))
 		return err
-	}
-	if _, err := u.docs().Approve(r.Context(), cur.ID, postedVersion(r), r.Form.Get("password"), r.Form.Get("comment")); err != nil {
-		return u.actionFailed(w, r, back, err)
-	}
-	u.redirect(w, r, back, "success", "Approved and signed. Make it effective from a date.")
-	return nil
+	})
+}
+
+func (u *UI) revisionApprove() handlerFunc {
+	return u.revisionStep("Approved and signed. Make it effective from a date.", func(r *http.Request, cur *document.Revision) error {
+		_, err := u.docs().Approve(r.Context(), cur.ID, postedVersion(r), r.Form.Get("password"), r.Form.Get("comment"))
+		return err
+	})
+}
+
+func (u *UI) revisionObsolete() handlerFunc {
+	return u.revisionStep("Made obsolete.", func(r *http.Request, cur *document.Revision) error {
+		_, err := u.docs().Obsolete(r.Context(), cur.ID, postedVersion(r), r.Form.Get("reason"))
+		return err
+	})
 }
 
 func (u *UI) revisionEffective(w http.ResponseWriter, r *http.Request, a qms.Actor) error {
@@ -448,18 +452,6 @@ func (u *UI) revisionEffective(w http.ResponseWriter, r *http.Request, a qms.Act
 		msg = fmt.Sprintf("Revision %d becomes effective on %s.", rev.Revision, rev.EffectiveOn)
 	}
 	u.redirect(w, r, documentPath(rev.DocumentID), "success", msg)
-	return nil
-}
-
-func (u *UI) revisionObsolete(w http.ResponseWriter, r *http.Request, a qms.Actor) error {
-	cur, back, err := u.revisionOf(r)
-	if err != nil {
-		return err
-	}
-	if _, err := u.docs().Obsolete(r.Context(), cur.ID, postedVersion(r), r.Form.Get("reason")); err != nil {
-		return u.actionFailed(w, r, back, err)
-	}
-	u.redirect(w, r, back, "success", "Made obsolete.")
 	return nil
 }
 
